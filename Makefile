@@ -1,0 +1,40 @@
+# The two commands of the README are `make run` and `make test`.
+# Everything they need is prepared by tools/setup.sh (idempotent).
+
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+DB ?= citizen_test
+MODULES ?= citizen_relation,citizen_relation_routing,citizen_relation_portal
+TESTS ?=
+
+.PHONY: help setup run test lint test-module mail-in clean
+
+help:
+	@echo "make run    serve the demo town at http://localhost:8069 (mails at http://localhost:1080)"
+	@echo "make test   lint, then run every test on a fresh database"
+	@echo "make lint   ruff and pylint-odoo only"
+	@echo "make test-module MODULES=a,b TESTS='a/tests' DB=name [KEEP_DB=1]"
+	@echo "make mail-in FILE=message.eml   deliver a raw email to the demo town's aliases"
+	@echo "make clean  remove the virtualenv, build folder and databases"
+
+setup:
+	@bash tools/setup.sh
+
+run: setup
+	@bash tools/run.sh
+
+lint: setup
+	@bash tools/lint.sh
+
+test: lint
+	@TEST_DB=citizen_test bash tools/test.sh
+
+test-module: setup
+	@TEST_DB="$(DB)" TEST_MODULES="$(MODULES)" TEST_PATHS="$(TESTS)" bash tools/test.sh
+
+mail-in: setup
+	@bash tools/mail_in.sh "$(FILE)"
+
+clean:
+	@bash tools/clean.sh

@@ -1,0 +1,17 @@
+#!/usr/bin/env bash
+# The linters OCA runs on 18.0 addons: ruff (lint and format) and pylint-odoo's
+# mandatory checks. Zero findings expected.
+source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
+cd "$ROOT"
+
+addons=()
+for manifest in */__manifest__.py; do
+    addons+=("$(dirname "$manifest")")
+done
+
+say "ruff"
+"$VENV/bin/ruff" check --no-fix .
+"$VENV/bin/ruff" format --check --quiet .
+say "pylint-odoo"
+PYTHONPATH="$(odoo_src)" "$VENV/bin/pylint" --rcfile=.pylintrc-mandatory "${addons[@]}"
+say "lint: no finding"

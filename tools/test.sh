@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# Create a fresh test database, install the addons (with demo data and French),
+# then run the tests through pytest-odoo, HTTP cases and browser tours included.
+#
+# Settings (environment): TEST_DB (database name), TEST_MODULES (comma list
+# to install), TEST_PATHS (pytest paths), KEEP_DB=1 (update instead of
+# recreating the database), PYTEST_ARGS (more pytest arguments).
+source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
+
+db="${TEST_DB:-citizen_test}"
+modules="${TEST_MODULES:-$MODULES}"
+paths="${TEST_PATHS:-citizen_relation citizen_relation_routing citizen_relation_portal tests}"
+
+cd "$ROOT"
+export PYTHONPATH="$(odoo_src)${PYTHONPATH:+:$PYTHONPATH}"
+
+if [ "${KEEP_DB:-0}" = 1 ] && db_exists "$db"; then
+    say "Updating $modules in the test database $db"
+    odoo_bin -d "$db" -u "$modules" --stop-after-init --log-level=warn ||
+        die "Updating the addons in $db failed (see the log above)."
+else
+    say "Creating the test database $db with $modules"
+    if db_exists "$db"; then
+        dropdb --force "$db"
+    fi
+    rm -rf "$BUILD/data/filestore/$db"
+    odoo_bin -d "$db" -i "$modules" --load-language=fr_FR --stop-after-init \
+        --log-level=warn ||
+        die "Installing the addons in $db failed (see the log above)."
+fi
+
+say "Running the tests"
+# shellcheck disable=SC2086
+"$VENV/bin/python" -m pytest $paths \
+    --odoo-config="$ODOO_CONF" --odoo-database="$db" --odoo-http \
+    --odoo-log-level=warn -p no:cacheprovider ${PYTEST_ARGS:-}
