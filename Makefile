@@ -8,7 +8,7 @@ DB ?= citizen_test
 MODULES ?= citizen_relation,citizen_relation_routing,citizen_relation_portal
 TESTS ?=
 
-.PHONY: help setup run test lint test-module mail-in clean
+.PHONY: help setup run test lint test-module mail-in bench clean
 
 help:
 	@echo "make run    serve the demo town at http://localhost:8069 (mails at http://localhost:1080)"
@@ -16,6 +16,7 @@ help:
 	@echo "make lint   ruff and pylint-odoo only"
 	@echo "make test-module MODULES=a,b TESTS='a/tests' DB=name [KEEP_DB=1]"
 	@echo "make mail-in FILE=message.eml   deliver a raw email to the demo town's aliases"
+	@echo "make bench  query-count benchmarks beside OCA helpdesk_mgmt (not part of make test)"
 	@echo "make clean  remove the virtualenv, build folder and databases"
 
 setup:
@@ -35,6 +36,9 @@ test-module: setup
 
 mail-in: setup
 	@bash tools/mail_in.sh "$(FILE)"
+
+bench: setup
+	@bash tools/bench.sh
 
 clean:
 	@bash tools/clean.sh
