@@ -1,0 +1,791 @@
+import math
+import re
+from datetime import datetime, time, timedelta
+
+from odoo import api, fields, models, tools
+from odoo.exceptions import UserError
+from odoo.osv import expression
+
+from .citizen_request_category import PRIORITIES
+
+CHANNELS = [
+    ("web", "Website"),
+    ("email", "Email"),
+    ("phone", "Phone"),
+    ("counter", "Counter"),
+    ("social", "Social Network"),
+    ("api", "API"),
+]
+
+# Words too common in French or English requests to tell two reports apart.
+STOP_WORDS = {
+    "avec",
+    "dans",
+    "des",
+    "depuis",
+    "est",
+    "les",
+    "pour",
+    "rue",
+    "sur",
+    "une",
+    "the",
+    "and",
+    "with",
+    "from",
+    "there",
+    "this",
+    "that",
+    "bonjour",
+    "merci",
+}
+
+
+def _significant_words(text):
+    """Lower-cased words of four letters or more, without stop words."""
+    words = re.findall(r"\w{4,}", (text or "").lower())
+    return {word for word in words if word not in STOP_WORDS}
+
+
+def _normalize_street(street):
+    return re.sub(r"[\W_\d]+", " ", (street or "").lower()).strip()
+
+
+def _distance_meters(lat1, lon1, lat2, lon2):
+    """Great-circle distance (haversine) in meters."""
+    radius = 6371000.0
+    phi1, phi2 = math.radians(lat1), math.radians(lat2)
+    dphi = math.radians(lat2 - lat1)
+    dlambda = math.radians(lon2 - lon1)
+    a = (
+        math.sin(dphi / 2) ** 2
+        + math.cos(phi1) * math.cos(phi2) * math.sin(dlambda / 2) ** 2
+    )
+    return 2 * radius * math.asin(math.sqrt(a))
+
+
+class CitizenRequest(models.Model):
+    _name = "citizen.request"
+    _description = "Citizen Request"
+    _inherit = [
+        "mail.thread.cc",
+        "mail.activity.mixin",
+        "portal.mixin",
+        "rating.mixin",
+    ]
+    _order = "priority desc, date_received desc, id desc"
+    _rec_names_search = ["name", "title", "contact_name"]
+    _primary_email = "contact_email"
+    _check_company_auto = True
+    _mail_post_access = "read"
+
+    name = fields.Char(
+        string="Reference",
+        required=True,
+        readonly=True,
+        copy=False,
+        default=lambda self: self.env._("New"),
+        index="trigram",
+    )
+    title = fields.Char(required=True, tracking=True)
+    description = fields.Html(sanitize=True)
+    channel = fields.Selection(
+        CHANNELS, required=True, default="web", tracking=True, index=True
+    )
+    source_ref = fields.Char(
+        string="Source Reference",
+        copy=False,
+        index="btree_not_null",
+        help="Message-Id of the email, URL of the post or identifier in the "
+        "sending software.",
+    )
+    category_id = fields.Many2one(
+        "citizen.request.category",
+        string="Category",
+        tracking=True,
+        index=True,
+        check_company=True,
+    )
+    stage_id = fields.Many2one(
+        "citizen.request.stage",
+        string="Stage",
+        tracking=True,
+        index=True,
+        copy=False,
+        ondelete="restrict",
+        default=lambda self: self._default_stage_id(),
+        group_expand="_read_group_stage_ids",
+    )
+    is_closed = fields.Boolean(related="stage_id.is_closed", store=True, index=True)
+    priority = fields.Selection(
+        PRIORITIES,
+        compute="_compute_priority",
+        store=True,
+        readonly=False,
+        tracking=True,
+    )
+    color = fields.Integer()
+    company_id = fields.Many2one(
+        "res.company",
+        required=True,
+        index=True,
+        default=lambda self: self.env.company,
+    )
+    # Requester
+    partner_id = fields.Many2one(
+        "res.partner", string="Requester", tracking=True, index=True
+    )
+    requester_kind = fields.Selection(
+        [("citizen", "Citizen"), ("organisation", "Organisation")],
+        compute="_compute_requester_kind",
+        store=True,
+        index=True,
+    )
+    contact_name = fields.Char(string="Name Given")
+    contact_email = fields.Char(string="Email Given")
+    contact_phone = fields.Char(string="Phone Given")
+    # Location
+    street = fields.Char()
+    zip = fields.Char()
+    city = fields.Char()
+    district = fields.Char(help="District (quartier) of the town.")
+    latitude = fields.Float(digits=(10, 7))
+    longitude = fields.Float(digits=(10, 7))
+    # Handling
+    user_id = fields.Many2one(
+        "res.users",
+        string="Assigned Agent",
+        tracking=True,
+        index=True,
+        domain="[('share', '=', False), ('company_ids', 'in', company_id)]",
+    )
+    date_received = fields.Datetime(
+        required=True, default=fields.Datetime.now, copy=False, tracking=True
+    )
+    date_acknowledged = fields.Datetime(copy=False, readonly=True)
+    acknowledgement_method = fields.Selection(
+        [
+            ("email", "Email"),
+            ("callback", "Call back or letter"),
+            ("receipt", "Printed receipt"),
+        ],
+        copy=False,
+        readonly=True,
+        help="How the requester was (or is to be) told that the request was "
+        "received. Empty while no acknowledgement was made.",
+    )
+    date_deadline = fields.Date(
+        string="Deadline",
+        compute="_compute_date_deadline",
+        store=True,
+        readonly=False,
+        tracking=True,
+        copy=False,
+        help="Computed once at intake from the category delay, in working days "
+        "of the company calendar; later changes of category keep it.",
+    )
+    date_closed = fields.Datetime(copy=False, readonly=True)
+    is_late = fields.Boolean(compute="_compute_is_late", search="_search_is_late")
+    # Duplicates
+    duplicate_of_id = fields.Many2one(
+        "citizen.request",
+        string="Duplicate of",
+        tracking=True,
+        index="btree_not_null",
+        copy=False,
+        check_company=True,
+        domain="[('id', '!=', id), ('duplicate_of_id', '=', False)]",
+    )
+    duplicate_ids = fields.One2many(
+        "citizen.request", "duplicate_of_id", string="Duplicates"
+    )
+    duplicate_count = fields.Integer(compute="_compute_duplicate_count", store=True)
+    duplicate_candidate_ids = fields.Many2many(
+        "citizen.request",
+        string="Possible Duplicates",
+        compute="_compute_duplicate_candidate_ids",
+    )
+
+    _sql_constraints = [
+        (
+            "name_company_uniq",
+            "unique(name, company_id)",
+            "The request reference must be unique per company.",
+        ),
+    ]
+
+    # ------------------------------------------------------------------
+    # Defaults and computes
+    # ------------------------------------------------------------------
+
+    def _default_stage_id(self):
+        return self.env["citizen.request.stage"].search([], limit=1)
+
+    @api.model
+    def _read_group_stage_ids(self, stages, domain):
+        return stages.search([], order=stages._order)
+
+    @api.depends("category_id")
+    def _compute_priority(self):
+        for request in self:
+            if request.category_id and request.priority in (False, "0"):
+                request.priority = request.category_id.default_priority
+            elif not request.priority:
+                request.priority = "0"
+
+    @api.depends("partner_id.is_company", "partner_id.commercial_partner_id")
+    def _compute_requester_kind(self):
+        for request in self:
+            partner = request.partner_id
+            if partner and partner.commercial_partner_id.is_company:
+                request.requester_kind = "organisation"
+            elif partner:
+                request.requester_kind = "citizen"
+            else:
+                request.requester_kind = "citizen"
+
+    @api.depends("category_id", "date_received", "company_id")
+    def _compute_date_deadline(self):
+        for request in self:
+            # Frozen at intake: a saved request keeps its announced deadline.
+            if request._origin.id and request.date_deadline:
+                continue
+            request.date_deadline = request._get_deadline_from_category()
+
+    def _get_deadline_from_category(self):
+        """Deadline announced for this request: the category delay in working
+        days of the company calendar, counted from the day after receipt (the
+        day of receipt never counts, whatever the hour or the channel)."""
+        self.ensure_one()
+        delay = self.category_id.delay_days
+        if not self.category_id or delay <= 0:
+            return False
+        received = self.date_received or fields.Datetime.now()
+        calendar = self.company_id.resource_calendar_id
+        if not calendar:
+            return received.date() + timedelta(days=delay)
+        next_day = datetime.combine(received.date() + timedelta(days=1), time.min)
+        deadline = calendar.plan_days(delay, next_day, compute_leaves=True)
+        return deadline.date() if deadline else False
+
+    def _compute_is_late(self):
+        today = fields.Date.context_today(self)
+        for request in self:
+            request.is_late = bool(
+                not request.is_closed
+                and request.date_deadline
+                and request.date_deadline < today
+            )
+
+    def _search_is_late(self, operator, value):
+        if operator not in ("=", "!=") or not isinstance(value, bool):
+            raise UserError(self.env._("Unsupported search on the late flag."))
+        today = fields.Date.context_today(self)
+        domain = [
+            ("is_closed", "=", False),
+            ("date_deadline", "!=", False),
+            ("date_deadline", "<", today),
+        ]
+        if (operator == "=") != value:
+            return ["!", *expression.normalize_domain(domain)]
+        return domain
+
+    @api.depends("duplicate_ids")
+    def _compute_duplicate_count(self):
+        for request in self:
+            request.duplicate_count = len(request.duplicate_ids)
+
+    @api.depends(
+        "category_id", "street", "latitude", "longitude", "title", "description"
+    )
+    def _compute_duplicate_candidate_ids(self):
+        for request in self:
+            request.duplicate_candidate_ids = request._find_duplicate_candidates()
+
+    def _compute_access_url(self):
+        super()._compute_access_url()
+        for request in self:
+            request.access_url = f"/my/requests/{request.id}"
+
+    # ------------------------------------------------------------------
+    # Creation: every channel goes through here
+    # ------------------------------------------------------------------
+
+    @api.model
+    def _prepare_request_values(self, vals):
+        """Normalise the values of a new request, whatever its channel.
+
+        Extend it to set more defaults from what the channel gave (routing,
+        priorities). It receives and returns one dict of values.
+        """
+        vals = dict(vals)
+        for field_name in ("contact_name", "contact_email", "contact_phone"):
+            if vals.get(field_name):
+                vals[field_name] = vals[field_name].strip()
+        if vals.get("contact_email"):
+            vals["contact_email"] = (
+                tools.email_normalize(vals["contact_email"]) or vals["contact_email"]
+            )
+        company = self.env["res.company"].browse(
+            vals.get("company_id") or self.env.company.id
+        )
+        if not vals.get("name") or vals["name"] == self.env._("New"):
+            received = vals.get("date_received") or fields.Datetime.now()
+            vals["name"] = self.env["ir.sequence"].with_company(company).next_by_code(
+                "citizen.request",
+                sequence_date=fields.Datetime.to_datetime(received),
+            ) or self.env._("New")
+        if vals.get("partner_id") and not (
+            vals.get("contact_email") or vals.get("contact_phone")
+        ):
+            partner = self.env["res.partner"].browse(vals["partner_id"])
+            vals.setdefault("contact_name", partner.name)
+            vals.setdefault("contact_email", partner.email or False)
+            vals.setdefault("contact_phone", partner.phone or partner.mobile or False)
+        return vals
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        vals_list = [self._prepare_request_values(vals) for vals in vals_list]
+        requests = super().create(vals_list)
+        requests._find_or_create_requester()
+        requests._subscribe_requester()
+        for request in requests.filtered("stage_id.is_closed"):
+            request.date_closed = fields.Datetime.now()
+        return requests
+
+    def write(self, vals):
+        if "stage_id" in vals:
+            stage = self.env["citizen.request.stage"].browse(vals["stage_id"])
+            if stage.is_closed:
+                vals.setdefault("date_closed", fields.Datetime.now())
+            else:
+                vals["date_closed"] = False
+        res = super().write(vals)
+        if vals.get("partner_id"):
+            self._subscribe_requester()
+        if "duplicate_of_id" in vals:
+            self._follow_original()
+        if (
+            "stage_id" in vals
+            and self.env["citizen.request.stage"].browse(vals["stage_id"]).is_closed
+        ):
+            self._close_duplicates()
+        return res
+
+    def _find_or_create_requester(self):
+        """Give a requester (partner) to the requests that have none, from the
+        name, email and phone the requester gave: an existing partner with the
+        same email or phone, else a new partner."""
+        # sudo: requesters are matched on contact data the citizen gave
+        # themselves; agents at the counter may not manage contacts.
+        Partner = self.env["res.partner"].sudo()
+        for request in self.filtered(lambda r: not r.partner_id):
+            partner = request._match_partner()
+            if not partner and (request.contact_email or request.contact_name):
+                partner = Partner.create(
+                    {
+                        "name": request.contact_name
+                        or request.contact_email
+                        or request.contact_phone,
+                        "email": request.contact_email or False,
+                        "phone": request.contact_phone or False,
+                    }
+                )
+            if partner:
+                request.partner_id = partner
+
+    def _match_partner(self):
+        self.ensure_one()
+        # sudo: only used to link a request to an existing partner.
+        Partner = self.env["res.partner"].sudo().with_context(active_test=True)
+        if self.contact_email:
+            email = tools.email_normalize(self.contact_email)
+            if email:
+                partner = Partner.search(
+                    [("email_normalized", "=", email)], order="id", limit=1
+                )
+                if partner:
+                    return partner
+        digits = re.sub(r"\D", "", self.contact_phone or "")[-9:]
+        if len(digits) >= 6:
+            pattern = "%".join(digits)
+            candidates = Partner.search(
+                ["|", ("phone", "ilike", pattern), ("mobile", "ilike", pattern)],
+                order="id",
+                limit=20,
+            )
+            for partner in candidates:
+                for number in (partner.phone, partner.mobile):
+                    if re.sub(r"\D", "", number or "").endswith(digits):
+                        return partner
+        return Partner
+
+    def _subscribe_requester(self):
+        for request in self.filtered("partner_id"):
+            request.message_subscribe(partner_ids=request.partner_id.ids)
+
+    # ------------------------------------------------------------------
+    # Acknowledgement
+    # ------------------------------------------------------------------
+
+    def _get_acknowledgement_template(self):
+        """Mail template of the acknowledgement of receipt (editable data)."""
+        return self.env.ref(
+            "citizen_relation.mail_template_request_acknowledgement",
+            raise_if_not_found=False,
+        )
+
+    def _get_requester_email(self):
+        self.ensure_one()
+        return self.partner_id.email or self.contact_email or False
+
+    def _send_acknowledgement(self):
+        """Acknowledge the requests not acknowledged yet: an email when an
+        address is known, else an activity for the agent to call back or
+        write. Calling it again does nothing: each request is acknowledged
+        once."""
+        template = self._get_acknowledgement_template()
+        for request in self.filtered(lambda r: not r.acknowledgement_method):
+            if request._get_requester_email() and template:
+                request.message_post_with_source(
+                    template,
+                    subtype_xmlid="mail.mt_comment",
+                    email_layout_xmlid="mail.mail_notification_light",
+                )
+                request.write(
+                    {
+                        "acknowledgement_method": "email",
+                        "date_acknowledged": fields.Datetime.now(),
+                    }
+                )
+            else:
+                request.activity_schedule(
+                    "citizen_relation.mail_activity_type_acknowledge",
+                    date_deadline=fields.Date.context_today(request),
+                    user_id=request.user_id.id or request.create_uid.id or self.env.uid,
+                    note=request._get_callback_note(),
+                )
+                request.acknowledgement_method = "callback"
+        return True
+
+    def _get_callback_note(self):
+        self.ensure_one()
+        return self.env._(
+            "No email address is known for this requester: call them back or "
+            "write to them with the reference %(reference)s and the announced "
+            "deadline %(deadline)s.",
+            reference=self.name,
+            deadline=self.date_deadline or "-",
+        )
+
+    def _get_service_in_charge(self):
+        """Service in charge of the request and how to reach it, as told to
+        the requester in the acknowledgement (CRPA R.112-11-1)."""
+        self.ensure_one()
+        company = self.company_id
+        address = ", ".join(
+            part
+            for part in (company.street, company.street2, company.zip, company.city)
+            if part
+        )
+        return {
+            "name": self.category_id.name or company.name,
+            "organisation": company.name,
+            "email": company.email or "",
+            "phone": company.phone or "",
+            "address": address,
+        }
+
+    def _get_tracking_url(self):
+        self.ensure_one()
+        return self.get_base_url() + self.get_portal_url()
+
+    def action_print_receipt(self):
+        """Print the receipt (récépissé); it acknowledges a request that had
+        no acknowledgement yet."""
+        for request in self.filtered(lambda r: not r.date_acknowledged):
+            request.write(
+                {
+                    "acknowledgement_method": "receipt",
+                    "date_acknowledged": fields.Datetime.now(),
+                }
+            )
+        report = self.env.ref("citizen_relation.action_report_request_receipt")
+        return report.report_action(self)
+
+    # ------------------------------------------------------------------
+    # Stages
+    # ------------------------------------------------------------------
+
+    def _get_stage(self, xmlid, domain):
+        stage = self.env.ref(f"citizen_relation.{xmlid}", raise_if_not_found=False)
+        if stage and stage.active:
+            return stage
+        return self.env["citizen.request.stage"].search(domain, limit=1)
+
+    def _get_new_stage(self):
+        return self._get_stage("stage_new", [("is_closed", "=", False)])
+
+    def _get_in_progress_stage(self):
+        return self._get_stage("stage_in_progress", [("is_closed", "=", False)])
+
+    def _get_resolved_stage(self):
+        return self._get_stage(
+            "stage_resolved", [("is_closed", "=", True), ("is_rejected", "=", False)]
+        )
+
+    def _get_closed_stage(self):
+        return self._get_stage(
+            "stage_closed", [("is_closed", "=", True), ("is_rejected", "=", False)]
+        )
+
+    def _get_rejected_stage(self):
+        return self._get_stage("stage_rejected", [("is_rejected", "=", True)])
+
+    def action_resolve(self):
+        self.write({"stage_id": self._get_resolved_stage().id})
+        return True
+
+    def action_close(self):
+        self.write({"stage_id": self._get_closed_stage().id})
+        return True
+
+    def action_reject(self):
+        self.write({"stage_id": self._get_rejected_stage().id})
+        return True
+
+    def action_reopen(self):
+        self.write({"stage_id": self._get_in_progress_stage().id})
+        return True
+
+    def action_assign_to_me(self):
+        self.write({"user_id": self.env.uid})
+        return True
+
+    # ------------------------------------------------------------------
+    # Duplicates
+    # ------------------------------------------------------------------
+
+    def _get_duplicate_settings(self):
+        get_param = self.env["ir.config_parameter"].sudo().get_param
+        try:
+            days = int(get_param("citizen_relation.duplicate_days", 30))
+            distance = float(get_param("citizen_relation.duplicate_distance", 100))
+        except ValueError:
+            days, distance = 30, 100.0
+        return days, distance
+
+    def _find_duplicate_candidates(self, limit=10):
+        """Open, recent requests of the same category that look like this one:
+        same street, close by, or sharing words in their title and text."""
+        self.ensure_one()
+        if not self.category_id:
+            return self.browse()
+        days, max_distance = self._get_duplicate_settings()
+        received = self.date_received or fields.Datetime.now()
+        domain = [
+            ("category_id", "=", self.category_id.id),
+            ("is_closed", "=", False),
+            ("duplicate_of_id", "=", False),
+            ("company_id", "=", self.company_id.id or self.env.company.id),
+            ("date_received", ">=", received - timedelta(days=days)),
+            ("date_received", "<=", received + timedelta(days=days)),
+        ]
+        if self._origin.id:
+            domain.append(("id", "!=", self._origin.id))
+        street = _normalize_street(self.street)
+        words = _significant_words(
+            f"{self.title} {tools.html2plaintext(self.description or '')}"
+        )
+        scored = []
+        for other in self.search(domain, limit=200):
+            score = 0
+            if street and street == _normalize_street(other.street):
+                score += 2
+            if (
+                self.latitude
+                and self.longitude
+                and other.latitude
+                and other.longitude
+                and _distance_meters(
+                    self.latitude, self.longitude, other.latitude, other.longitude
+                )
+                <= max_distance
+            ):
+                score += 2
+            other_words = _significant_words(
+                f"{other.title} {tools.html2plaintext(other.description or '')}"
+            )
+            if words and other_words:
+                similarity = len(words & other_words) / len(words | other_words)
+                if similarity >= 0.2:
+                    score += 1 + similarity
+            if score:
+                scored.append((score, other))
+        scored.sort(key=lambda pair: (-pair[0], pair[1].id))
+        return self.browse([other.id for _score, other in scored[:limit]])
+
+    def action_mark_as_original(self):
+        """Button on a candidate: the request in context is its duplicate."""
+        self.ensure_one()
+        duplicate = self.browse(self.env.context.get("duplicate_request_id"))
+        if not duplicate or duplicate == self:
+            raise UserError(self.env._("No request to mark as duplicate."))
+        duplicate.duplicate_of_id = self
+        return True
+
+    def _follow_original(self):
+        """Reporters of a duplicate follow the original request."""
+        for request in self.filtered("duplicate_of_id"):
+            original = request.duplicate_of_id
+            if request.partner_id:
+                original.message_subscribe(partner_ids=request.partner_id.ids)
+            original.message_post(
+                body=self.env._(
+                    "%(reference)s was reported again as %(duplicate)s.",
+                    reference=original.name,
+                    duplicate=request.name,
+                ),
+                subtype_xmlid="mail.mt_note",
+            )
+
+    def _close_duplicates(self):
+        """When an original request is finished, its open duplicates follow it
+        into the same stage, so each reporter gets the stage email."""
+        for request in self.filtered("is_closed"):
+            duplicates = request.duplicate_ids.filtered(lambda r: not r.is_closed)
+            if duplicates:
+                duplicates.write({"stage_id": request.stage_id.id})
+
+    def action_view_duplicates(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "citizen_relation.citizen_request_action"
+        )
+        action["domain"] = [("duplicate_of_id", "=", self.id)]
+        action["context"] = {"create": False}
+        return action
+
+    # ------------------------------------------------------------------
+    # Mail
+    # ------------------------------------------------------------------
+
+    def _track_template(self, changes):
+        res = super()._track_template(changes)
+        request = self[0]
+        if "stage_id" in changes and request.stage_id.mail_template_id:
+            res["stage_id"] = (
+                request.stage_id.mail_template_id,
+                {
+                    "auto_delete_keep_log": False,
+                    "subtype_id": self.env["ir.model.data"]._xmlid_to_res_id(
+                        "mail.mt_comment"
+                    ),
+                    "email_layout_xmlid": "mail.mail_notification_light",
+                },
+            )
+        return res
+
+    def _track_subtype(self, init_values):
+        self.ensure_one()
+        if "stage_id" in init_values:
+            return self.env.ref("citizen_relation.mt_request_stage")
+        return super()._track_subtype(init_values)
+
+    def _creation_subtype(self):
+        return self.env.ref("citizen_relation.mt_request_new")
+
+    def _rating_get_parent_field_name(self):
+        return False
+
+    @api.model
+    def message_new(self, msg_dict, custom_values=None):
+        """A new email to the alias creates a request on the email channel."""
+        values = dict(custom_values or {})
+        email_from = msg_dict.get("email_from") or ""
+        names = tools.email_split_tuples(email_from)
+        name, email = names[0] if names else ("", email_from)
+        values.setdefault(
+            "title", msg_dict.get("subject") or self.env._("(no subject)")
+        )
+        values.setdefault("channel", "email")
+        values.setdefault("source_ref", msg_dict.get("message_id"))
+        values.setdefault("contact_email", email)
+        values.setdefault("contact_name", name or email)
+        if msg_dict.get("author_id"):
+            values.setdefault("partner_id", msg_dict["author_id"])
+        if msg_dict.get("date"):
+            values.setdefault("date_received", msg_dict["date"])
+        values["date_received"] = min(
+            fields.Datetime.to_datetime(values.get("date_received"))
+            or fields.Datetime.now(),
+            fields.Datetime.now(),
+        )
+        return super().message_new(msg_dict, custom_values=values)
+
+    def message_update(self, msg_dict, update_vals=None):
+        """A reply lands on its request. Mail content never changes the request
+        itself; only a genuine message of the requester reopens a resolved
+        request."""
+        res = super().message_update(msg_dict, update_vals=None)
+        if not msg_dict.get("is_auto_submitted") and not msg_dict.get("is_bounce"):
+            author = msg_dict.get("author_id")
+            to_reopen = self.filtered(
+                lambda r: r.is_closed
+                and not r.stage_id.is_rejected
+                and r.stage_id == r._get_resolved_stage()
+                and author
+                and r.partner_id.id == author
+            )
+            if to_reopen:
+                to_reopen.action_reopen()
+        return res
+
+    def _message_get_suggested_recipients(self):
+        recipients = super()._message_get_suggested_recipients()
+        for request in self:
+            if request.partner_id:
+                request._message_add_suggested_recipient(
+                    recipients,
+                    partner=request.partner_id,
+                    reason=self.env._("Requester"),
+                )
+            elif request.contact_email:
+                request._message_add_suggested_recipient(
+                    recipients,
+                    email=request.contact_email,
+                    reason=self.env._("Requester Email"),
+                )
+        return recipients
+
+    # ------------------------------------------------------------------
+    # Reminders
+    # ------------------------------------------------------------------
+
+    @api.model
+    def _cron_remind_deadline(self):
+        """Remind the assigned agents of open requests due tomorrow or late."""
+        tomorrow = fields.Date.context_today(self) + timedelta(days=1)
+        requests = self.search(
+            [
+                ("is_closed", "=", False),
+                ("user_id", "!=", False),
+                ("date_deadline", "<=", tomorrow),
+            ]
+        )
+        activity_type = self.env.ref(
+            "citizen_relation.mail_activity_type_deadline",
+            raise_if_not_found=False,
+        )
+        for request in requests:
+            if activity_type and request.activity_ids.filtered(
+                lambda a, t=activity_type: a.activity_type_id == t
+            ):
+                continue
+            request.activity_schedule(
+                "citizen_relation.mail_activity_type_deadline",
+                date_deadline=request.date_deadline,
+                user_id=request.user_id.id,
+            )
+        return True

@@ -1,0 +1,1 @@
+from . import citizen_request_quick_entry
