@@ -1,0 +1,4 @@
+from . import intake
+from . import open311
+from . import portal
+from . import request_form

@@ -1,0 +1,497 @@
+"""Open311 GeoReport v2 (http://wiki.open311.org/GeoReport_v2).
+
+Services are the public request categories; requests are the requests of
+those categories. Only public data leaves through the GET methods: the
+reference, the status, the category, the title, the place and the dates,
+never the requester nor the free text of the request.
+"""
+
+import json
+import logging
+from datetime import datetime, time, timedelta, timezone
+
+from lxml import etree
+
+from odoo import fields, http
+from odoo.http import request
+from odoo.tools import plaintext2html
+from odoo.tools.mail import email_normalize
+
+_logger = logging.getLogger(__name__)
+
+FORMATS = {"json": "application/json", "xml": "text/xml"}
+MAX_RESULTS = 1000
+MAX_DAYS = 90
+MAX_DESCRIPTION = 4000
+# tag of the items of a list, in XML
+XML_ITEM_TAGS = {
+    "services": "service",
+    "service_requests": "request",
+    "attributes": "attribute",
+    "values": "value",
+    "endpoints": "endpoint",
+    "formats": "format",
+    "errors": "error",
+}
+
+
+class Open311Error(Exception):
+    def __init__(self, status, description, code=None):
+        super().__init__(description)
+        self.status = status
+        self.description = description
+        self.code = code or status
+
+
+def _format_datetime(value):
+    if not value:
+        return None
+    if not isinstance(value, datetime):
+        value = datetime.combine(value, time.min)
+    return value.strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _parse_datetime(value, name):
+    """Parse an ISO 8601 date with its time zone into naive UTC."""
+    try:
+        parsed = datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
+    except ValueError as e:
+        raise Open311Error(
+            400, f"{name} must be an ISO 8601 date, e.g. 2026-01-31T00:00:00Z"
+        ) from e
+    if parsed.tzinfo:
+        parsed = parsed.astimezone(timezone.utc).replace(tzinfo=None)
+    return parsed
+
+
+def _split(value):
+    return [part.strip() for part in (value or "").split(",") if part.strip()]
+
+
+def _xml_node(parent, tag, value):
+    node = etree.SubElement(parent, tag)
+    if isinstance(value, dict):
+        for key, sub_value in value.items():
+            _xml_node(node, key, sub_value)
+    elif isinstance(value, list):
+        item_tag = XML_ITEM_TAGS.get(tag, "item")
+        for item in value:
+            _xml_node(node, item_tag, item)
+    elif isinstance(value, bool):
+        node.text = "true" if value else "false"
+    elif value is not None:
+        node.text = str(value)
+    return node
+
+
+class Open311Controller(http.Controller):
+    # ------------------------------------------------------------------
+    # Responses
+    # ------------------------------------------------------------------
+
+    def _respond(self, fmt, root, data, status=200):
+        """Serialise ``data`` (a list or a dict) as JSON, or as XML in ``root``."""
+        if fmt == "json":
+            body = json.dumps(data, ensure_ascii=False)
+        else:
+            tree = etree.Element(root)
+            items = data if isinstance(data, list) else [data]
+            item_tag = XML_ITEM_TAGS.get(root)
+            for item in items:
+                if item_tag:
+                    _xml_node(tree, item_tag, item)
+                else:
+                    for key, value in item.items():
+                        _xml_node(tree, key, value)
+            body = etree.tostring(tree, xml_declaration=True, encoding="utf-8")
+        return request.make_response(
+            body,
+            headers=[("Content-Type", f"{FORMATS[fmt]}; charset=utf-8")],
+            status=status,
+        )
+
+    def _respond_error(self, fmt, error):
+        return self._respond(
+            fmt,
+            "errors",
+            [{"code": error.code, "description": error.description}],
+            status=error.status,
+        )
+
+    def _handle(self, fmt, method, *args, **kwargs):
+        try:
+            root, data, status = method(*args, **kwargs)
+        except Open311Error as error:
+            return self._respond_error(fmt, error)
+        return self._respond(fmt, root, data, status=status)
+
+    # ------------------------------------------------------------------
+    # Common checks
+    # ------------------------------------------------------------------
+
+    def _get_param(self, params, name):
+        """Empty parameters are treated as absent, as the specification says."""
+        value = params.get(name)
+        if isinstance(value, str):
+            value = value.strip()
+        return value or None
+
+    def _check_jurisdiction(self, params):
+        expected = (
+            request.env["ir.config_parameter"]
+            .sudo()
+            .get_param("citizen_relation_portal.open311_jurisdiction_id")
+            or ""
+        ).strip()
+        given = self._get_param(params, "jurisdiction_id")
+        if given and expected and given != expected:
+            raise Open311Error(404, "jurisdiction_id not found")
+
+    def _get_services(self, codes=None):
+        domain = [("is_public", "=", True), ("code", "!=", False)]
+        if codes is not None:
+            domain.append(("code", "in", codes))
+        # the service list is public: only public categories, public fields
+        return (
+            request.env["citizen.request.category"]
+            .sudo()
+            .search(domain, order="complete_name")
+        )
+
+    def _service_values(self, category):
+        return {
+            "service_code": category.code,
+            "service_name": category.name,
+            "description": category.public_description or "",
+            "metadata": False,
+            "type": "realtime",
+            "keywords": "",
+            "group": category.parent_id.name or "",
+        }
+
+    def _service_notice(self, citizen_request):
+        if not citizen_request.date_deadline:
+            return ""
+        return f"Expected answer by {citizen_request.date_deadline.isoformat()}"
+
+    def _agency_responsible(self, citizen_request):
+        team = citizen_request["team_id"] if "team_id" in citizen_request else False
+        return (team and team.name) or citizen_request.company_id.name
+
+    def _request_values(self, citizen_request):
+        """Public fields of a request; nothing about the requester."""
+        address = ", ".join(
+            part for part in (citizen_request.street, citizen_request.city) if part
+        )
+        has_location = citizen_request.latitude or citizen_request.longitude
+        return {
+            "service_request_id": citizen_request.name,
+            "status": citizen_request._get_open311_status(),
+            "status_notes": citizen_request._get_public_status(),
+            "service_name": citizen_request.category_id.name,
+            "service_code": citizen_request.category_id.code,
+            "description": citizen_request.title,
+            "agency_responsible": self._agency_responsible(citizen_request),
+            "service_notice": self._service_notice(citizen_request),
+            "requested_datetime": _format_datetime(citizen_request.date_received),
+            "updated_datetime": _format_datetime(
+                citizen_request.date_closed or citizen_request.write_date
+            ),
+            "expected_datetime": _format_datetime(citizen_request.date_deadline),
+            "address": address,
+            "address_id": "",
+            "zipcode": citizen_request.zip or "",
+            "lat": citizen_request.latitude if has_location else None,
+            "long": citizen_request.longitude if has_location else None,
+            "media_url": "",
+        }
+
+    def _public_requests(self):
+        # GET methods are anonymous by specification; they only read requests
+        # of public categories and _request_values only gives public fields
+        return request.env["citizen.request"].sudo()
+
+    # ------------------------------------------------------------------
+    # Discovery and services
+    # ------------------------------------------------------------------
+
+    @http.route(
+        "/open311/v2/discovery.<any(json,xml):fmt>",
+        type="http",
+        auth="public",
+        methods=["GET"],
+        save_session=False,
+        readonly=True,
+    )
+    def open311_discovery(self, fmt, **params):
+        return self._handle(fmt, self._discovery)
+
+    def _discovery(self):
+        company = request.env.company
+        base_url = request.env["ir.config_parameter"].sudo().get_param("web.base.url")
+        data = {
+            "changeset": _format_datetime(datetime(2026, 1, 1)),
+            "contact": ", ".join(p for p in (company.email, company.phone) if p),
+            "key_service": company.email or "",
+            "endpoints": [
+                {
+                    "specification": "http://wiki.open311.org/GeoReport_v2",
+                    "url": f"{base_url}/open311/v2",
+                    "changeset": _format_datetime(datetime(2026, 1, 1)),
+                    "type": "production",
+                    "formats": list(FORMATS.values()),
+                }
+            ],
+        }
+        return "discovery", data, 200
+
+    @http.route(
+        "/open311/v2/services.<any(json,xml):fmt>",
+        type="http",
+        auth="public",
+        methods=["GET"],
+        save_session=False,
+        readonly=True,
+    )
+    def open311_services(self, fmt, **params):
+        return self._handle(fmt, self._services, params)
+
+    def _services(self, params):
+        self._check_jurisdiction(params)
+        data = [self._service_values(category) for category in self._get_services()]
+        return "services", data, 200
+
+    @http.route(
+        "/open311/v2/services/<string:service_code>.<any(json,xml):fmt>",
+        type="http",
+        auth="public",
+        methods=["GET"],
+        save_session=False,
+        readonly=True,
+    )
+    def open311_service_definition(self, service_code, fmt, **params):
+        return self._handle(fmt, self._service_definition, service_code, params)
+
+    def _service_definition(self, service_code, params):
+        self._check_jurisdiction(params)
+        category = self._get_services([service_code])[:1]
+        if not category:
+            raise Open311Error(404, f"service_code {service_code} not found")
+        data = {"service_code": category.code, "attributes": []}
+        return "service_definition", data, 200
+
+    # ------------------------------------------------------------------
+    # Requests
+    # ------------------------------------------------------------------
+
+    @http.route(
+        "/open311/v2/requests.<any(json,xml):fmt>",
+        type="http",
+        auth="public",
+        methods=["GET"],
+        save_session=False,
+        readonly=True,
+    )
+    def open311_requests(self, fmt, **params):
+        return self._handle(fmt, self._get_requests, params)
+
+    def _get_requests(self, params):
+        self._check_jurisdiction(params)
+        domain = [("category_id.is_public", "=", True)]
+        ids = _split(self._get_param(params, "service_request_id"))
+        if ids:
+            # a list of ids overrides every other filter
+            domain.append(("name", "in", ids[:MAX_RESULTS]))
+        else:
+            domain += self._get_requests_filters(params)
+        requests = self._public_requests().search(
+            domain, limit=MAX_RESULTS, order="date_received desc, id desc"
+        )
+        return "service_requests", [self._request_values(r) for r in requests], 200
+
+    def _get_requests_filters(self, params):
+        domain = []
+        codes = _split(self._get_param(params, "service_code"))
+        if codes:
+            domain.append(("category_id.code", "in", codes))
+        start = self._get_param(params, "start_date")
+        end = self._get_param(params, "end_date")
+        end_dt = _parse_datetime(end, "end_date") if end else fields.Datetime.now()
+        start_dt = (
+            _parse_datetime(start, "start_date")
+            if start
+            else end_dt - timedelta(days=MAX_DAYS)
+        )
+        if start_dt > end_dt:
+            raise Open311Error(400, "start_date must be before end_date")
+        if end_dt - start_dt > timedelta(days=MAX_DAYS):
+            raise Open311Error(400, f"The date range must not exceed {MAX_DAYS} days")
+        domain += [("date_received", ">=", start_dt), ("date_received", "<=", end_dt)]
+        statuses = set(_split(self._get_param(params, "status")))
+        if statuses - {"open", "closed"}:
+            raise Open311Error(400, "status must be open, closed or both")
+        if statuses == {"open"}:
+            domain.append(("is_closed", "=", False))
+        elif statuses == {"closed"}:
+            domain.append(("is_closed", "=", True))
+        return domain
+
+    @http.route(
+        "/open311/v2/requests/<string:service_request_id>.<any(json,xml):fmt>",
+        type="http",
+        auth="public",
+        methods=["GET"],
+        save_session=False,
+        readonly=True,
+    )
+    def open311_request(self, service_request_id, fmt, **params):
+        return self._handle(fmt, self._get_request, service_request_id, params)
+
+    def _get_request(self, service_request_id, params):
+        self._check_jurisdiction(params)
+        citizen_request = self._public_requests().search(
+            [
+                ("name", "=", service_request_id),
+                ("category_id.is_public", "=", True),
+            ],
+            limit=1,
+        )
+        if not citizen_request:
+            raise Open311Error(
+                404, f"service_request_id {service_request_id} not found"
+            )
+        return "service_requests", [self._request_values(citizen_request)], 200
+
+    @http.route(
+        "/open311/v2/tokens/<string:token>.<any(json,xml):fmt>",
+        type="http",
+        auth="public",
+        methods=["GET"],
+        save_session=False,
+        readonly=True,
+    )
+    def open311_token(self, token, fmt, **params):
+        return self._handle(fmt, self._get_token, token, params)
+
+    def _get_token(self, token, params):
+        self._check_jurisdiction(params)
+        # requests are created in real time: the POST answers with their id and
+        # no token is ever handed out
+        raise Open311Error(404, "token not found")
+
+    # ------------------------------------------------------------------
+    # POST Service Request
+    # ------------------------------------------------------------------
+
+    @http.route(
+        "/open311/v2/requests.<any(json,xml):fmt>",
+        type="http",
+        auth="public",
+        methods=["POST"],
+        csrf=False,  # authenticated by the api_key of the client, not a session
+        save_session=False,
+    )
+    def open311_post_request(self, fmt, **params):
+        return self._handle(fmt, self._post_request, params)
+
+    def _post_request(self, params):
+        client = request.env["citizen.api.client"]._authenticate(
+            self._get_param(params, "api_key"), "open311"
+        )
+        if not client:
+            raise Open311Error(
+                403, "Invalid api_key received -- can't proceed with create_request."
+            )
+        self._check_jurisdiction(params)
+        code = self._get_param(params, "service_code")
+        if not code:
+            raise Open311Error(400, "service_code was not provided")
+        category = self._get_services([code]).filtered(
+            lambda c: not c.company_id or c.company_id == client.company_id
+        )[:1]
+        if not category:
+            raise Open311Error(404, f"service_code {code} not found")
+        vals = self._prepare_post_values(params, category, client)
+        # the caller is authenticated by its key, not as a user; vals only
+        # hold the fields read from the Open311 arguments
+        citizen_request = (
+            request.env["citizen.request"]
+            .sudo()
+            .with_company(client.company_id)
+            .create(vals)
+        )
+        _logger.info(
+            "Open311: request %s filed by client %s", citizen_request.name, client.id
+        )
+        data = [
+            {
+                "service_request_id": citizen_request.name,
+                "service_notice": self._service_notice(citizen_request),
+                "account_id": None,
+            }
+        ]
+        return "service_requests", data, 200
+
+    def _prepare_post_values(self, params, category, client):
+        lat = self._get_param(params, "lat")
+        lng = self._get_param(params, "long")
+        address = self._get_param(params, "address_string")
+        address_id = self._get_param(params, "address_id")
+        if not ((lat and lng) or address or address_id):
+            raise Open311Error(
+                400,
+                "A location is required: lat and long, address_string or address_id",
+            )
+        vals = {
+            "category_id": category.id,
+            "channel": "api",
+            "api_client_id": client.id,
+            "company_id": client.company_id.id,
+        }
+        if lat or lng:
+            try:
+                lat_f, lng_f = float(lat), float(lng)
+            except (TypeError, ValueError) as e:
+                raise Open311Error(400, "lat and long must both be numbers") from e
+            if not (-90 <= lat_f <= 90 and -180 <= lng_f <= 180):
+                raise Open311Error(400, "lat or long is out of range")
+            vals.update(latitude=lat_f, longitude=lng_f)
+        if address:
+            vals["street"] = address[:200]
+        elif address_id:
+            vals["street"] = address_id[:200]
+        description = self._get_param(params, "description") or ""
+        if len(description) > MAX_DESCRIPTION:
+            raise Open311Error(
+                400, f"description must not exceed {MAX_DESCRIPTION} characters"
+            )
+        media_url = self._get_param(params, "media_url")
+        if media_url and not media_url.startswith(("http://", "https://")):
+            raise Open311Error(400, "media_url must be an http or https URL")
+        text = description + (f"\n\n{media_url}" if media_url else "")
+        vals["title"] = (description.splitlines() or [category.name])[0][:80] or (
+            category.name
+        )
+        if text:
+            vals["description"] = plaintext2html(text)
+        if media_url:
+            vals["source_url"] = media_url[:500]
+        email = self._get_param(params, "email")
+        if email:
+            if not email_normalize(email):
+                raise Open311Error(400, "email is not a valid email address")
+            vals["contact_email"] = email_normalize(email)
+        name = " ".join(
+            part
+            for part in (
+                self._get_param(params, "first_name"),
+                self._get_param(params, "last_name"),
+            )
+            if part
+        )
+        if name:
+            vals["contact_name"] = name[:200]
+        phone = self._get_param(params, "phone")
+        if phone:
+            vals["contact_phone"] = phone[:40]
+        return vals

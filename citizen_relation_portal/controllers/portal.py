@@ -1,0 +1,181 @@
+from odoo import http
+from odoo.exceptions import AccessError, MissingError
+from odoo.http import request
+
+from odoo.addons.portal.controllers.portal import CustomerPortal
+from odoo.addons.portal.controllers.portal import pager as portal_pager
+
+
+class CitizenRequestPortal(CustomerPortal):
+    def _prepare_home_portal_values(self, counters):
+        values = super()._prepare_home_portal_values(counters)
+        if "citizen_request_count" in counters:
+            Request = request.env["citizen.request"]
+            values["citizen_request_count"] = (
+                Request.search_count(self._prepare_citizen_requests_domain())
+                if Request.has_access("read")
+                else 0
+            )
+        return values
+
+    def _prepare_citizen_requests_domain(self):
+        """Requests of the user and, for an organisation, of its members."""
+        partner = request.env.user.partner_id
+        return [("partner_id", "child_of", partner.commercial_partner_id.id)]
+
+    def _get_citizen_requests_sortings(self):
+        return {
+            "date": {
+                "label": request.env._("Newest"),
+                "order": "date_received desc, id desc",
+            },
+            "deadline": {
+                "label": request.env._("Deadline"),
+                "order": "date_deadline asc, id desc",
+            },
+            "name": {"label": request.env._("Reference"), "order": "name desc"},
+            "stage": {"label": request.env._("Status"), "order": "stage_id, id desc"},
+        }
+
+    def _get_citizen_requests_filters(self):
+        return {
+            "all": {"label": request.env._("All"), "domain": []},
+            "open": {
+                "label": request.env._("Open"),
+                "domain": [("is_closed", "=", False)],
+            },
+            "closed": {
+                "label": request.env._("Closed"),
+                "domain": [("is_closed", "=", True)],
+            },
+        }
+
+    @http.route(
+        ["/my/requests", "/my/requests/page/<int:page>"],
+        type="http",
+        auth="user",
+        website=True,
+    )
+    def portal_my_citizen_requests(
+        self, page=1, sortby=None, filterby=None, search=None, **kw
+    ):
+        Request = request.env["citizen.request"]
+        sortings = self._get_citizen_requests_sortings()
+        filters = self._get_citizen_requests_filters()
+        sortby = sortby if sortby in sortings else "date"
+        filterby = filterby if filterby in filters else "all"
+        search = (search or "").strip()[:64]
+
+        domain = self._prepare_citizen_requests_domain() + filters[filterby]["domain"]
+        if search:
+            domain += ["|", ("name", "ilike", search), ("title", "ilike", search)]
+        total = Request.search_count(domain)
+        pager = portal_pager(
+            url="/my/requests",
+            url_args={"sortby": sortby, "filterby": filterby, "search": search},
+            total=total,
+            page=page,
+            step=self._items_per_page,
+        )
+        requests = Request.search(
+            domain,
+            order=sortings[sortby]["order"],
+            limit=self._items_per_page,
+            offset=pager["offset"],
+        )
+        request.session["my_citizen_requests_history"] = requests.ids[:100]
+
+        values = self._prepare_portal_layout_values()
+        values.update(
+            {
+                "citizen_requests": requests,
+                "page_name": "citizen_request",
+                "default_url": "/my/requests",
+                "pager": pager,
+                "searchbar_sortings": sortings,
+                "sortby": sortby,
+                "searchbar_filters": filters,
+                "filterby": filterby,
+                "search": search,
+                "total": total,
+            }
+        )
+        return request.render("citizen_relation_portal.portal_my_requests", values)
+
+    def _citizen_request_get_page_view_values(self, request_sudo, access_token, **kw):
+        values = {
+            "page_name": "citizen_request",
+            "citizen_request": request_sudo,
+            "is_requester": self._is_citizen_requester(request_sudo, access_token),
+            "rating_token": False,
+        }
+        if (
+            request_sudo.is_closed
+            and not request_sudo.stage_id.is_rejected
+            and request_sudo.partner_id
+            and values["is_requester"]
+        ):
+            values["rating_token"] = request_sudo._rating_get_access_token()
+            values["last_rating"] = request_sudo.rating_ids.filtered("consumed")[:1]
+        return self._get_page_view_values(
+            request_sudo,
+            access_token,
+            values,
+            "my_citizen_requests_history",
+            False,
+            **kw,
+        )
+
+    def _is_citizen_requester(self, request_sudo, access_token):
+        """The signed link and the requester's organisation act for the requester."""
+        if access_token:
+            return True
+        user_partner = request.env.user.partner_id
+        return bool(
+            request_sudo.partner_id
+            and not request.env.user._is_public()
+            and request_sudo.partner_id.commercial_partner_id
+            == user_partner.commercial_partner_id
+        )
+
+    @http.route(
+        "/my/requests/<int:request_id>",
+        type="http",
+        auth="public",
+        website=True,
+    )
+    def portal_my_citizen_request(self, request_id, access_token=None, **kw):
+        try:
+            request_sudo = self._document_check_access(
+                "citizen.request", request_id, access_token
+            )
+        except (AccessError, MissingError):
+            return request.redirect("/my")
+        values = self._citizen_request_get_page_view_values(
+            request_sudo, access_token, **kw
+        )
+        return request.render("citizen_relation_portal.portal_my_request", values)
+
+    @http.route(
+        "/my/requests/<int:request_id>/close",
+        type="http",
+        auth="public",
+        website=True,
+        methods=["POST"],
+    )
+    def portal_close_citizen_request(self, request_id, access_token=None, **kw):
+        try:
+            request_sudo = self._document_check_access(
+                "citizen.request", request_id, access_token
+            )
+        except (AccessError, MissingError):
+            return request.redirect("/my")
+        if self._is_citizen_requester(request_sudo, access_token):
+            # access was checked above: the visitor is the requester (or holds
+            # the signed link), who may always withdraw a request
+            request_sudo._portal_close_by_requester()
+        return request.redirect(
+            request_sudo.get_portal_url(query_string="&closed=1")
+            if access_token
+            else f"/my/requests/{request_sudo.id}?closed=1"
+        )

@@ -1,0 +1,393 @@
+import io
+import logging
+
+from PIL import Image
+from werkzeug.utils import secure_filename
+
+from odoo import http
+from odoo.exceptions import UserError, ValidationError
+from odoo.http import request
+from odoo.tools import consteq, plaintext2html
+from odoo.tools.mail import email_normalize
+from odoo.tools.mimetypes import guess_mimetype
+
+_logger = logging.getLogger(__name__)
+
+PARAM_PREFIX = "citizen_relation_portal."
+PHOTO_MIMETYPES = {"image/jpeg", "image/png", "image/gif", "image/webp"}
+TEXT_LIMITS = {
+    "title": 200,
+    "description": 4000,
+    "street": 200,
+    "zip": 16,
+    "city": 100,
+    "district": 100,
+    "contact_name": 200,
+    "contact_email": 200,
+    "contact_phone": 40,
+}
+# the honeypot: hidden from people, filled in by robots that fill everything
+HONEYPOT_FIELD = "homepage"
+
+
+class CitizenRequestForm(http.Controller):
+    # ------------------------------------------------------------------
+    # Settings and anti-abuse
+    # ------------------------------------------------------------------
+
+    def _get_int_param(self, name, default):
+        # reading settings is not a record lookup: parameters are not public
+        value = request.env["ir.config_parameter"].sudo().get_param(PARAM_PREFIX + name)
+        try:
+            return int(value) if value not in (None, False, "") else default
+        except ValueError:
+            return default
+
+    def _get_client_ip(self):
+        return request.httprequest.remote_addr or "unknown"
+
+    def _check_submission_limits(self, scope_values):
+        """Return an error message when a limit is reached, else ``False``.
+
+        :param dict scope_values: {scope: value} to check, e.g. {"ip": "1.2.3.4"}
+        """
+        Throttle = request.env["citizen.submission.throttle"]
+        for scope, value in scope_values.items():
+            limit = self._get_int_param(f"limit_{scope}_count", 5)
+            minutes = self._get_int_param(f"limit_{scope}_minutes", 60)
+            if Throttle._is_over_limit(scope, value, limit, minutes):
+                return request.env._(
+                    "Too many requests were sent from this connection or with this"
+                    " email address. Please try again later, or contact the town"
+                    " hall by phone or at the front desk."
+                )
+        return False
+
+    def _record_submission(self, scope_values):
+        Throttle = request.env["citizen.submission.throttle"]
+        for scope, value in scope_values.items():
+            Throttle._record(scope, value)
+
+    def _verify_captcha(self):
+        """Use the captcha of Odoo's own modules when the town configured one."""
+        try:
+            if request.env["ir.http"]._verify_request_recaptcha_token(
+                "citizen_request_form"
+            ):
+                return False
+        except (UserError, ValidationError) as e:
+            return str(e.args[0])
+        return request.env._("The anti-robot check failed. Please try again.")
+
+    # ------------------------------------------------------------------
+    # Public form
+    # ------------------------------------------------------------------
+
+    def _get_public_categories(self):
+        return request.env["citizen.request.category"].search(
+            [("is_public", "=", True)], order="complete_name"
+        )
+
+    def _get_form_defaults(self):
+        user = request.env.user
+        if user._is_public():
+            return {}
+        partner = user.partner_id
+        return {
+            "contact_name": partner.name or "",
+            "contact_email": partner.email or "",
+            "contact_phone": partner.phone or partner.mobile or "",
+            "street": partner.street or "",
+            "zip": partner.zip or "",
+            "city": partner.city or "",
+        }
+
+    def _render_form(self, form=None, errors=None, general_error=None, status=200):
+        values = {
+            "categories": self._get_public_categories(),
+            "form": form if form is not None else self._get_form_defaults(),
+            "errors": errors or {},
+            "general_error": general_error,
+            "honeypot_field": HONEYPOT_FIELD,
+            "max_photo_count": self._get_int_param("photo_max_count", 3),
+            "max_photo_size_mb": self._get_int_param("photo_max_size_mb", 5),
+        }
+        return request.render(
+            "citizen_relation_portal.request_form_page", values, status=status
+        )
+
+    @http.route(
+        "/requests/new",
+        type="http",
+        auth="public",
+        website=True,
+        methods=["GET"],
+        sitemap=True,
+    )
+    def citizen_request_form(self, **kw):
+        return self._render_form()
+
+    def _read_form(self, post):
+        """Keep only the whitelisted fields, as text, trimmed and bounded."""
+        allowed = request.env["citizen.request"]._get_public_form_fields()
+        form = {}
+        for name in allowed:
+            value = post.get(name)
+            if isinstance(value, str):
+                form[name] = value.strip()[: TEXT_LIMITS.get(name, 4000)]
+        form["consent"] = bool(post.get("consent"))
+        return form
+
+    def _validate_form(self, form):
+        """Return ({field: message}, values for create)."""
+        errors = {}
+        vals = {}
+        if not form.get("title"):
+            errors["title"] = request.env._("Please give your request a short title.")
+        else:
+            vals["title"] = form["title"]
+        if not form.get("description"):
+            errors["description"] = request.env._("Please describe your request.")
+        else:
+            vals["description"] = plaintext2html(form["description"])
+        category = False
+        if (form.get("category_id") or "").isdigit():
+            category = self._get_public_categories().filtered(
+                lambda c: c.id == int(form["category_id"])
+            )
+        if not category:
+            errors["category_id"] = request.env._(
+                "Please choose what your request is about."
+            )
+        else:
+            vals["category_id"] = category.id
+        email = email_normalize(form.get("contact_email") or "")
+        if not form.get("contact_email"):
+            errors["contact_email"] = request.env._(
+                "Please give an email address so that we can answer you."
+            )
+        elif not email:
+            errors["contact_email"] = request.env._(
+                "This email address is not valid. Example: marie.dupont@example.org"
+            )
+        else:
+            vals["contact_email"] = email
+        if not form.get("contact_name"):
+            errors["contact_name"] = request.env._("Please give your name.")
+        for name in ("contact_name", "contact_phone", "street", "zip", "city"):
+            if form.get(name):
+                vals[name] = form[name]
+        if form.get("district"):
+            vals["district"] = form["district"]
+        self._validate_coordinates(form, vals, errors)
+        if not form.get("consent"):
+            errors["consent"] = request.env._(
+                "Please accept that the town processes your data to handle your"
+                " request."
+            )
+        return errors, vals
+
+    def _validate_coordinates(self, form, vals, errors):
+        lat, lng = form.get("latitude"), form.get("longitude")
+        if not lat and not lng:
+            return
+        try:
+            lat_f, lng_f = float(lat.replace(",", ".")), float(lng.replace(",", "."))
+        except (AttributeError, ValueError):
+            errors["latitude"] = request.env._(
+                "Latitude and longitude must both be numbers, e.g. 48.8566 and 2.3522."
+            )
+            return
+        if not (-90 <= lat_f <= 90 and -180 <= lng_f <= 180):
+            errors["latitude"] = request.env._(
+                "These coordinates are outside the map. Latitude goes from -90 to"
+                " 90, longitude from -180 to 180."
+            )
+            return
+        vals.update(latitude=lat_f, longitude=lng_f)
+
+    def _read_photos(self, errors):
+        """Return [(name, data, mimetype)] of the uploaded photos, checked."""
+        files = [
+            f for f in request.httprequest.files.getlist("photos") if f and f.filename
+        ]
+        max_count = self._get_int_param("photo_max_count", 3)
+        max_size = self._get_int_param("photo_max_size_mb", 5) * 1024 * 1024
+        if len(files) > max_count:
+            errors["photos"] = request.env._(
+                "You can send at most %s photos.", max_count
+            )
+            return []
+        photos = []
+        for upload in files:
+            data = upload.read(max_size + 1)
+            name = secure_filename(upload.filename)[:100] or "photo"
+            if not data:
+                errors["photos"] = request.env._("The file %s is empty.", name)
+            elif len(data) > max_size:
+                errors["photos"] = request.env._(
+                    "The file %(name)s is larger than %(size)s MB.",
+                    name=name,
+                    size=max_size // (1024 * 1024),
+                )
+            elif not self._is_real_image(data):
+                errors["photos"] = request.env._(
+                    "The file %s is not a photo. Accepted formats: JPEG, PNG, GIF,"
+                    " WebP.",
+                    name,
+                )
+            else:
+                photos.append((name, data, guess_mimetype(data)))
+        return photos if "photos" not in errors else []
+
+    def _is_real_image(self, data):
+        if guess_mimetype(data) not in PHOTO_MIMETYPES:
+            return False
+        try:
+            Image.open(io.BytesIO(data)).verify()
+        except Exception:  # noqa: BLE001 - any decoding failure means "not a photo"
+            return False
+        return True
+
+    def _create_citizen_request(self, vals, photos):
+        user = request.env.user
+        vals = dict(vals, channel="web")
+        if not user._is_public():
+            vals["partner_id"] = user.partner_id.id
+        # visitors cannot create requests themselves; vals only holds the
+        # whitelisted, validated fields read above
+        Request = (
+            request.env["citizen.request"]
+            .sudo()
+            .with_company(request.website.company_id)
+        )
+        citizen_request = Request.create(vals)
+        if photos:
+            attachments = (
+                request.env["ir.attachment"]
+                .sudo()
+                .create(
+                    [
+                        {
+                            "name": name,
+                            "raw": data,
+                            "mimetype": mimetype,
+                            "res_model": "citizen.request",
+                            "res_id": citizen_request.id,
+                        }
+                        for name, data, mimetype in photos
+                    ]
+                )
+            )
+            citizen_request.message_post(
+                body=request.env._("Photos sent with the request."),
+                attachment_ids=attachments.ids,
+                author_id=citizen_request.partner_id.id,
+                message_type="comment",
+                subtype_xmlid="mail.mt_comment",
+            )
+        return citizen_request
+
+    @http.route(
+        "/requests/new",
+        type="http",
+        auth="public",
+        website=True,
+        methods=["POST"],
+        sitemap=False,
+    )
+    def citizen_request_form_submit(self, **post):
+        form = self._read_form(post)
+        limits = {"ip": self._get_client_ip()}
+        email = email_normalize(form.get("contact_email") or "")
+        if email:
+            limits["email"] = email
+        limit_error = self._check_submission_limits(limits)
+        if limit_error:
+            return self._render_form(form, general_error=limit_error, status=429)
+        self._record_submission(limits)
+        if post.get(HONEYPOT_FIELD):
+            _logger.info("Public request form: honeypot filled, nothing created")
+            return request.render(
+                "citizen_relation_portal.request_form_success",
+                {"citizen_request": False},
+            )
+        captcha_error = self._verify_captcha()
+        if captcha_error:
+            return self._render_form(form, general_error=captcha_error, status=400)
+        errors, vals = self._validate_form(form)
+        photos = self._read_photos(errors)
+        if errors:
+            return self._render_form(form, errors=errors, status=400)
+        citizen_request = self._create_citizen_request(vals, photos)
+        return request.render(
+            "citizen_relation_portal.request_form_success",
+            {"citizen_request": citizen_request},
+        )
+
+    # ------------------------------------------------------------------
+    # Tracking without an account
+    # ------------------------------------------------------------------
+
+    def _render_track(self, reference="", email="", error=None, status=200):
+        return request.render(
+            "citizen_relation_portal.request_track_page",
+            {"reference": reference, "email": email, "error": error},
+            status=status,
+        )
+
+    @http.route(
+        "/requests/track", type="http", auth="public", website=True, methods=["GET"]
+    )
+    def citizen_request_track(self, reference="", **kw):
+        return self._render_track(reference=(reference or "")[:32])
+
+    @http.route(
+        "/requests/track",
+        type="http",
+        auth="public",
+        website=True,
+        methods=["POST"],
+        sitemap=False,
+    )
+    def citizen_request_track_submit(self, reference="", email="", **kw):
+        reference = (reference or "").strip().upper()[:32]
+        email = (email or "").strip()[:200]
+        limits = {"track": self._get_client_ip()}
+        limit_error = self._check_submission_limits(limits)
+        if limit_error:
+            return self._render_track(reference, email, limit_error, status=429)
+        self._record_submission(limits)
+        citizen_request = self._find_tracked_request(reference, email)
+        if not citizen_request:
+            return self._render_track(
+                reference,
+                email,
+                request.env._(
+                    "No request matches this reference and this email address."
+                    " Check the reference in the acknowledgement email."
+                ),
+                status=404,
+            )
+        return request.redirect(citizen_request.get_portal_url())
+
+    def _find_tracked_request(self, reference, email):
+        """Return the request whose reference AND requester email match."""
+        email = email_normalize(email)
+        if not reference or not email:
+            return request.env["citizen.request"]
+        # an anonymous visitor proves knowledge of both the reference and the
+        # email; the answer is the same whichever of the two is wrong, and
+        # attempts are rate limited per IP address
+        candidate = (
+            request.env["citizen.request"]
+            .sudo()
+            .search([("name", "=", reference)], limit=1)
+        )
+        known = {
+            email_normalize(candidate.contact_email or ""),
+            email_normalize(candidate.partner_id.email or ""),
+        } - {False}
+        if any(consteq(email, known_email) for known_email in known):
+            return candidate
+        return request.env["citizen.request"]

@@ -1,0 +1,174 @@
+import contextlib
+
+from requests import HTTPError
+
+from odoo.tests import tagged
+from odoo.tests.common import JsonRpcException
+
+from .common import CitizenPortalCase
+
+
+@tagged("post_install", "-at_install")
+class TestCitizenPortal(CitizenPortalCase):
+    def test_list_shows_only_own_requests(self):
+        self.authenticate("alice_citizen", "alice_citizen")
+        response = self.url_open("/my/requests")
+        self.assertEqual(response.status_code, 200)
+        self.assertIn(self.request_alice.name, response.text)
+        self.assertNotIn(self.request_bob.name, response.text)
+        self.assertNotIn("Bob secret lamp", response.text)
+        self.assertNotIn(self.request_org.name, response.text)
+
+    def test_organisation_members_see_organisation_requests(self):
+        self.authenticate("member1_org", "member1_org")
+        response = self.url_open("/my/requests")
+        self.assertIn(self.request_org.name, response.text)
+        self.assertNotIn(self.request_alice.name, response.text)
+        response = self.url_open(f"/my/requests/{self.request_org.id}")
+        self.assertEqual(response.status_code, 200)
+        self.assertIn("Park bench broken", response.text)
+
+    def test_filters_search_and_sort(self):
+        other = self.env["citizen.request"].create(
+            {
+                "title": "Alice closed request",
+                "category_id": self.category_road.id,
+                "partner_id": self.user_alice.partner_id.id,
+            }
+        )
+        other.action_close()
+        self.authenticate("alice_citizen", "alice_citizen")
+        closed = self.url_open("/my/requests?filterby=closed&sortby=deadline").text
+        self.assertIn(other.name, closed)
+        self.assertNotIn(self.request_alice.name, closed)
+        opened = self.url_open("/my/requests?filterby=open").text
+        self.assertIn(self.request_alice.name, opened)
+        self.assertNotIn(other.name, opened)
+        found = self.url_open(f"/my/requests?search={other.name}").text
+        self.assertIn(other.name, found)
+        self.assertNotIn(self.request_alice.name, found)
+        # an unknown sort or filter falls back to the defaults
+        response = self.url_open("/my/requests?sortby=id;drop&filterby=evil")
+        self.assertEqual(response.status_code, 200)
+
+    def test_home_counter(self):
+        self.authenticate("alice_citizen", "alice_citizen")
+        counters = self.make_jsonrpc_request(
+            "/my/counters", {"counters": ["citizen_request_count"]}
+        )
+        self.assertEqual(counters["citizen_request_count"], 1)
+
+    def test_detail_page(self):
+        self.authenticate("alice_citizen", "alice_citizen")
+        response = self.url_open(f"/my/requests/{self.request_alice.id}")
+        self.assertEqual(response.status_code, 200)
+        self.assertIn(self.request_alice.name, response.text)
+        self.assertIn("Alice private text", response.text)
+        self.assertIn("o_portal_chatter", response.text)
+        self.assertIn("Close my request", response.text)
+
+    def test_idor_by_id_is_refused(self):
+        """Another citizen's request id gives a redirect and none of its data."""
+        self.authenticate("alice_citizen", "alice_citizen")
+        response = self.url_open(
+            f"/my/requests/{self.request_bob.id}", allow_redirects=False
+        )
+        self.assertEqual(response.status_code, 303)
+        response = self.url_open(f"/my/requests/{self.request_bob.id}")
+        for secret in ("Bob secret lamp", "Bob private text", "impasse Bob"):
+            self.assertNotIn(secret, response.text)
+
+    def test_forged_and_swapped_tokens_are_refused(self):
+        token_bob = self.request_bob._portal_ensure_token()
+        token_alice = self.request_alice._portal_ensure_token()
+        forged = token_bob[::-1]
+        for token in (forged, "", token_alice):
+            response = self.url_open(
+                f"/my/requests/{self.request_bob.id}?access_token={token}",
+                allow_redirects=False,
+            )
+            self.assertEqual(response.status_code, 303, token)
+            self.assertNotIn("Bob secret lamp", response.text)
+        response = self.url_open(
+            f"/my/requests/{self.request_bob.id}?access_token={token_bob}"
+        )
+        self.assertEqual(response.status_code, 200)
+        self.assertIn("Bob secret lamp", response.text)
+        self.assertNotIn("Internal note about Bob", response.text)
+
+    def test_unknown_id_redirects(self):
+        self.authenticate("alice_citizen", "alice_citizen")
+        response = self.url_open("/my/requests/999999999", allow_redirects=False)
+        self.assertEqual(response.status_code, 303)
+
+    def test_close_my_request(self):
+        self.authenticate("alice_citizen", "alice_citizen")
+        url = f"/my/requests/{self.request_alice.id}/close"
+        response = self.url_open(url, data={"reason": "solved"})
+        self.assertEqual(response.status_code, 400, "no CSRF token: refused")
+        self.assertFalse(self.request_alice.is_closed)
+        self.url_open(url, data={"csrf_token": self.csrf_token()})
+        self.assertTrue(self.request_alice.is_closed)
+
+    def test_close_other_request_refused(self):
+        self.authenticate("alice_citizen", "alice_citizen")
+        self.url_open(
+            f"/my/requests/{self.request_bob.id}/close",
+            data={"csrf_token": self.csrf_token()},
+        )
+        self.assertFalse(self.request_bob.is_closed)
+
+    def test_close_with_signed_link(self):
+        self.authenticate(None, None)
+        token = self.request_bob._portal_ensure_token()
+        self.url_open(
+            f"/my/requests/{self.request_bob.id}/close",
+            data={"csrf_token": self.csrf_token(), "access_token": token[:-1] + "0"},
+        )
+        self.assertFalse(self.request_bob.is_closed)
+        self.url_open(
+            f"/my/requests/{self.request_bob.id}/close",
+            data={"csrf_token": self.csrf_token(), "access_token": token},
+        )
+        self.assertTrue(self.request_bob.is_closed)
+
+    def test_chatter_post_forgery_refused(self):
+        """Posting on another citizen's request through the chatter fails."""
+        self.authenticate("alice_citizen", "alice_citizen")
+        before = len(self.request_bob.message_ids)
+        for token in (None, "forged-token", self.request_alice._portal_ensure_token()):
+            params = {
+                "thread_model": "citizen.request",
+                "thread_id": self.request_bob.id,
+                "post_data": {"body": "Injected", "message_type": "comment"},
+            }
+            if token:
+                params["token"] = token
+            with contextlib.suppress(HTTPError, JsonRpcException):
+                self.make_jsonrpc_request("/mail/message/post", params)
+        self.assertEqual(len(self.request_bob.message_ids), before)
+
+    def test_requester_replies_in_chatter(self):
+        self.authenticate("alice_citizen", "alice_citizen")
+        self.make_jsonrpc_request(
+            "/mail/message/post",
+            {
+                "thread_model": "citizen.request",
+                "thread_id": self.request_alice.id,
+                "post_data": {"body": "Still there", "message_type": "comment"},
+            },
+        )
+        message = self.request_alice.message_ids[:1]
+        self.assertIn("Still there", message.body)
+        self.assertEqual(message.author_id, self.user_alice.partner_id)
+
+    def test_rating_offered_once_resolved(self):
+        self.authenticate("alice_citizen", "alice_citizen")
+        url = f"/my/requests/{self.request_alice.id}"
+        self.assertNotIn("/rate/", self.url_open(url).text)
+        self.request_alice.action_resolve()
+        response = self.url_open(url)
+        self.assertIn("/rate/", response.text)
+        rating = self.request_alice.rating_ids[:1]
+        self.assertTrue(rating)
+        self.assertIn(f"/rate/{rating.access_token}/5", response.text)
