@@ -34,7 +34,8 @@ def addon_data(addon):
     return [
         str(path.relative_to(root))
         for path in sorted(root.rglob("*"))
-        if path.is_file() and path.suffix not in (".py", ".pyc")
+        if path.is_file()
+        and path.suffix not in (".py", ".pyc")
         and "__pycache__" not in path.parts
     ]
 

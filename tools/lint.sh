@@ -12,6 +12,8 @@ done
 say "ruff"
 "$VENV/bin/ruff" check --no-fix .
 "$VENV/bin/ruff" format --check --quiet .
+say "README.rst of each addon up to date with its readme/ fragments"
+"$VENV/bin/python" tools/gen_readme.py --check
 say "pylint-odoo"
 PYTHONPATH="$(odoo_src)" "$VENV/bin/pylint" --rcfile=.pylintrc-mandatory "${addons[@]}"
 say "lint: no finding"
