@@ -1,0 +1,483 @@
+from collections import defaultdict
+from datetime import timedelta
+
+from odoo import api, fields, models
+from odoo.fields import Command
+
+from .citizen_routing_rule import normalize_text
+
+
+class CitizenRequest(models.Model):
+    _inherit = "citizen.request"
+
+    team_id = fields.Many2one(
+        "citizen.team",
+        tracking=True,
+        index=True,
+        check_company=True,
+        group_expand="_read_group_team_ids",
+    )
+    department_id = fields.Many2one(
+        "hr.department",
+        string="Department",
+        related="team_id.department_id",
+        store=True,
+        index=True,
+    )
+    routing_rule_id = fields.Many2one(
+        "citizen.routing.rule",
+        readonly=True,
+        copy=False,
+        ondelete="set null",
+        help="Rule that chose the team when the request was routed; empty when "
+        "the team was given explicitly or the triage team caught it.",
+    )
+    tag_ids = fields.Many2many("citizen.request.tag", string="Tags")
+    transfer_ids = fields.One2many(
+        "citizen.request.transfer", "request_id", string="Transfers", readonly=True
+    )
+    escalation_ids = fields.One2many(
+        "citizen.request.escalation",
+        "request_id",
+        string="Escalations",
+        readonly=True,
+    )
+    date_waiting = fields.Datetime(
+        string="Waiting Since",
+        copy=False,
+        readonly=True,
+        help="When the request entered the stage waiting for the requester.",
+    )
+    vehicle_id = fields.Many2one(
+        "fleet.vehicle",
+        tracking=True,
+        index="btree_not_null",
+        check_company=True,
+        help="Municipal vehicle the request is about (damaged vehicle, servicing).",
+    )
+    work_order_ids = fields.One2many(
+        "maintenance.request", "citizen_request_id", string="Work Orders"
+    )
+    work_order_count = fields.Integer(compute="_compute_work_order_count")
+
+    @api.model
+    def _read_group_team_ids(self, teams, domain):
+        return teams.search([("active", "=", True)])
+
+    def _compute_work_order_count(self):
+        # sudo: the count is shown to agents who may not read the work orders
+        # of another service; it discloses nothing but a number.
+        groups = (
+            self.env["maintenance.request"]
+            .sudo()
+            ._read_group(
+                [("citizen_request_id", "in", self.ids)],
+                ["citizen_request_id"],
+                ["__count"],
+            )
+        )
+        counts = {request.id: count for request, count in groups}
+        for request in self:
+            request.work_order_count = counts.get(request.id, 0)
+
+    # ------------------------------------------------------------------
+    # Creation and changes
+    # ------------------------------------------------------------------
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        requests = super().create(vals_list)
+        # Requests created with a team (team alias, agent working in a team)
+        # keep it; the others go through the routing rules.
+        preset = requests.filtered("team_id")
+        (requests - preset)._apply_routing()
+        preset._assign_in_team()
+        preset._sync_work_orders()
+        return requests
+
+    def write(self, vals):
+        stage = None
+        if vals.get("stage_id"):
+            stage = self.env["citizen.request.stage"].browse(vals["stage_id"])
+            waiting = self._get_waiting_stage()
+            if waiting and stage == waiting:
+                vals.setdefault("date_waiting", fields.Datetime.now())
+            elif "date_waiting" not in vals:
+                vals["date_waiting"] = False
+        old_teams = {}
+        if "team_id" in vals:
+            old_teams = {request.id: request.team_id for request in self}
+        res = super().write(vals)
+        if old_teams:
+            self._log_team_change(old_teams)
+        if "category_id" in vals and "team_id" not in vals:
+            self.filtered(lambda r: not r.is_closed)._apply_routing(
+                reason=self.env._("The category changed.")
+            )
+        if "team_id" in vals:
+            self._sync_work_orders()
+        if stage is not None and stage.is_rejected:
+            self.work_order_ids._cancel_from_citizen_request()
+        return res
+
+    # ------------------------------------------------------------------
+    # Routing
+    # ------------------------------------------------------------------
+
+    def _get_routing_facts(self):
+        """What routing rules look at, as plain Python values."""
+        self.ensure_one()
+        category_ids = set()
+        category = self.category_id
+        while category:
+            category_ids.add(category.id)
+            category = category.parent_id
+        return {
+            "company_id": self.company_id.id,
+            "category_ids": category_ids,
+            "channel": self.channel,
+            "requester_kind": self.requester_kind or "citizen",
+            "district": normalize_text(self.district).strip(),
+            "text": self.env["citizen.routing.rule"]._facts_text(
+                self.title, self.description
+            ),
+        }
+
+    def _find_routing_rule(self, rules):
+        """First rule of ``rules`` (already ordered) matching this request."""
+        self.ensure_one()
+        facts = self._get_routing_facts()
+        return next((rule for rule in rules if rule._matches(facts)), rules.browse())
+
+    def _apply_routing(self, reason=None):
+        """Give each request the team, assignee, priority and tags of the
+        first matching routing rule, or the triage team of its company.
+
+        Rules are read once for the whole batch, so routing a burst of
+        requests does not cost queries per rule.
+        """
+        if not self:
+            return
+        # sudo: routing is decided by the town's rules whoever files the
+        # request (a citizen on the portal, the mail gateway, an agent of
+        # another service); the values written are checked below as usual.
+        rules = self.env["citizen.routing.rule"].sudo()._get_active_rules()
+        Team = self.env["citizen.team"].sudo()
+        triage = {}
+        by_team = defaultdict(lambda: self.browse())
+        values = {}
+        for request in self:
+            rule = request._find_routing_rule(rules)
+            team = rule.team_id
+            if not team:
+                company = request.company_id
+                if company not in triage:
+                    triage[company] = Team._get_triage_team(company)
+                team = triage[company]
+            vals = {"routing_rule_id": rule.id}
+            if team != request.team_id:
+                vals["team_id"] = team.id
+                if rule.user_id:
+                    vals["user_id"] = rule.user_id.id
+                elif request.user_id not in team.member_ids | team.leader_id:
+                    vals["user_id"] = False
+                    by_team[team] |= request
+            elif rule.user_id and not request.user_id:
+                vals["user_id"] = rule.user_id.id
+            if rule.priority and rule.priority > (request.priority or "0"):
+                vals["priority"] = rule.priority
+            if rule.tag_ids - request.tag_ids:
+                vals["tag_ids"] = [Command.link(tag.id) for tag in rule.tag_ids]
+            values[request] = vals
+        for team, requests in by_team.items():
+            for request, user in zip(
+                requests, team._pick_assignees(len(requests)), strict=True
+            ):
+                values[request]["user_id"] = user.id
+        context = {"citizen_transfer_reason": reason} if reason else {}
+        for request, vals in values.items():
+            request.with_context(**context).write(vals)
+
+    def _assign_in_team(self):
+        """Assign the unassigned requests given to a team at creation."""
+        by_team = defaultdict(lambda: self.browse())
+        for request in self.filtered(lambda r: not r.user_id):
+            by_team[request.team_id.sudo()] |= request
+        for team, requests in by_team.items():
+            for request, user in zip(
+                requests, team._pick_assignees(len(requests)), strict=True
+            ):
+                if user:
+                    request.user_id = user
+
+    def _log_team_change(self, old_teams):
+        """Keep the history of every change of team of a saved request."""
+        reason = self.env.context.get("citizen_transfer_reason")
+        transfers = []
+        for request in self:
+            old_team = old_teams.get(request.id)
+            if not old_team or old_team == request.team_id:
+                continue
+            transfers.append(
+                {
+                    "request_id": request.id,
+                    "from_team_id": old_team.id,
+                    "to_team_id": request.team_id.id,
+                    "user_id": self.env.uid,
+                    "reason": reason or self.env._("Team changed."),
+                }
+            )
+        if transfers:
+            # sudo: the history is written by the system on behalf of whoever
+            # changed the team; agents can read it but not forge it.
+            self.env["citizen.request.transfer"].sudo().create(transfers)
+
+    def _get_service_in_charge(self):
+        service = super()._get_service_in_charge()
+        if self.department_id or self.team_id:
+            service["name"] = (self.department_id or self.team_id).name
+        return service
+
+    # ------------------------------------------------------------------
+    # Stages
+    # ------------------------------------------------------------------
+
+    def _get_waiting_stage(self):
+        return (
+            self.env.ref("citizen_relation.stage_waiting", raise_if_not_found=False)
+            or self.env["citizen.request.stage"]
+        )
+
+    # ------------------------------------------------------------------
+    # Work orders (technical services)
+    # ------------------------------------------------------------------
+
+    def _sync_work_orders(self):
+        """Open requests of a team bound to a maintenance team get one work
+        order; an open work order follows its request to a new maintenance
+        team."""
+        to_create = []
+        for request in self.filtered(lambda r: not r.is_closed):
+            maintenance_team = request.team_id.maintenance_team_id
+            if not maintenance_team:
+                continue
+            # sudo: the work order is the service's own record, created as a
+            # consequence of routing whoever filed the request.
+            open_orders = request.sudo().work_order_ids.filtered(
+                lambda o: not o.stage_id.done and not o.archive
+            )
+            if open_orders:
+                open_orders.filtered(
+                    lambda o, t=maintenance_team: o.maintenance_team_id != t
+                ).write({"maintenance_team_id": maintenance_team.id})
+            else:
+                to_create.append(request._prepare_work_order_values())
+        if to_create:
+            orders = self.env["maintenance.request"].sudo().create(to_create)
+            orders._copy_citizen_photos()
+
+    def _prepare_work_order_values(self):
+        """Values of the work order created for this request."""
+        self.ensure_one()
+        maintenance_team = self.team_id.maintenance_team_id
+        location = ", ".join(
+            part
+            for part in (self.street, " ".join(filter(None, [self.zip, self.city])))
+            if part
+        )
+        if self.district:
+            location = f"{location} ({self.district})" if location else self.district
+        technician = (
+            self.user_id if self.user_id in maintenance_team.member_ids else False
+        )
+        return {
+            "name": f"{self.name} - {self.title}",
+            "citizen_request_id": self.id,
+            "description": self.description,
+            "location": location,
+            "date_deadline": self.date_deadline,
+            "maintenance_team_id": maintenance_team.id,
+            "user_id": technician and technician.id,
+            "owner_user_id": self.user_id.id or self.env.uid,
+            "priority": self.priority if self.priority != "0" else "2",
+            "vehicle_id": self.vehicle_id.id,
+            "company_id": self.company_id.id,
+            "maintenance_type": "corrective",
+        }
+
+    def action_view_work_orders(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "citizen_relation_routing.maintenance_request_action_workload"
+        )
+        action["domain"] = [("citizen_request_id", "=", self.id)]
+        action["context"] = {"create": False}
+        if self.work_order_count == 1:
+            action["view_mode"] = "form"
+            action["views"] = [(False, "form")]
+            action["res_id"] = self.work_order_ids.id
+        return action
+
+    def action_open_transfer_wizard(self):
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "citizen_relation_routing.citizen_request_transfer_wizard_action"
+        )
+        action["context"] = {"active_ids": self.ids, "active_model": self._name}
+        return action
+
+    # ------------------------------------------------------------------
+    # Escalation
+    # ------------------------------------------------------------------
+
+    @api.model
+    def _cron_escalate(self):
+        """Escalate late and unacknowledged requests, then deal with those
+        waiting too long for their requester. Each breach is handled once,
+        however often the job runs."""
+        self._escalate_missed_deadlines()
+        self._escalate_missing_acknowledgements()
+        self._process_waiting_requests()
+        return True
+
+    def _get_escalated_breaches(self, kind):
+        escalations = self.env["citizen.request.escalation"].search(
+            [("request_id", "in", self.ids), ("kind", "=", kind)]
+        )
+        return {(e.request_id.id, e.breach_date) for e in escalations}
+
+    @api.model
+    def _escalate_missed_deadlines(self):
+        today = fields.Date.context_today(self)
+        late = self.search([("is_closed", "=", False), ("date_deadline", "<", today)])
+        done = late._get_escalated_breaches("deadline")
+        for request in late:
+            if (request.id, request.date_deadline) not in done:
+                request._escalate(
+                    "deadline",
+                    request.date_deadline,
+                    self.env._(
+                        "The request %(reference)s missed its deadline of "
+                        "%(deadline)s.",
+                        reference=request.name,
+                        deadline=request.date_deadline,
+                    ),
+                )
+
+    @api.model
+    def _escalate_missing_acknowledgements(self):
+        now = fields.Datetime.now()
+        candidates = self.search(
+            [
+                ("is_closed", "=", False),
+                ("date_acknowledged", "=", False),
+                ("team_id.acknowledgement_days", ">", 0),
+            ]
+        )
+        done = candidates._get_escalated_breaches("acknowledgement")
+        for request in candidates:
+            received = request.date_received
+            if (request.id, received.date()) in done:
+                continue
+            if request._get_acknowledgement_limit() < now:
+                request._escalate(
+                    "acknowledgement",
+                    received.date(),
+                    self.env._(
+                        "The request %(reference)s, received on %(date)s, is "
+                        "still not acknowledged.",
+                        reference=request.name,
+                        date=received.date(),
+                    ),
+                )
+
+    def _get_acknowledgement_limit(self):
+        """Moment after which the request counts as not acknowledged in time:
+        the team's delay in working days of its calendar."""
+        self.ensure_one()
+        team = self.team_id
+        calendar = team.resource_calendar_id or self.company_id.resource_calendar_id
+        days = team.acknowledgement_days
+        limit = calendar.plan_days(days + 1, self.date_received) if calendar else False
+        return limit or self.date_received + timedelta(days=days)
+
+    def _escalate(self, kind, breach_date, message):
+        """Record the breach, raise the priority one step and notify the team
+        leader (an internal note: the requester is not told)."""
+        self.ensure_one()
+        leader = self.team_id.leader_id
+        old_priority = self.priority or "0"
+        new_priority = str(min(int(old_priority) + 1, 3))
+        self.env["citizen.request.escalation"].create(
+            {
+                "request_id": self.id,
+                "kind": kind,
+                "breach_date": breach_date,
+                "team_id": self.team_id.id,
+                "leader_id": leader.id,
+                "old_priority": old_priority,
+                "new_priority": new_priority,
+            }
+        )
+        if new_priority != old_priority:
+            self.priority = new_priority
+        self.message_post(
+            body=message,
+            subtype_xmlid="mail.mt_note",
+            partner_ids=leader.partner_id.ids,
+        )
+
+    @api.model
+    def _process_waiting_requests(self):
+        waiting_stage = self._get_waiting_stage()
+        if not waiting_stage:
+            return
+        now = fields.Datetime.now()
+        requests = self.search(
+            [
+                ("stage_id", "=", waiting_stage.id),
+                ("date_waiting", "!=", False),
+                ("category_id.waiting_days", ">", 0),
+            ]
+        )
+        done = requests._get_escalated_breaches(
+            "waiting_reminder"
+        ) | requests._get_escalated_breaches("waiting_close")
+        template = self.env.ref(
+            "citizen_relation_routing.mail_template_request_waiting_reminder",
+            raise_if_not_found=False,
+        )
+        for request in requests:
+            category = request.category_id
+            breach = request.date_waiting.date()
+            if (request.id, breach) in done:
+                continue
+            if request.date_waiting + timedelta(days=category.waiting_days) > now:
+                continue
+            kind = (
+                "waiting_close"
+                if category.waiting_action == "close"
+                else "waiting_reminder"
+            )
+            self.env["citizen.request.escalation"].create(
+                {
+                    "request_id": request.id,
+                    "kind": kind,
+                    "breach_date": breach,
+                    "team_id": request.team_id.id,
+                }
+            )
+            if category.waiting_action == "close":
+                request.message_post(
+                    body=self.env._(
+                        "Closed: no answer from the requester since %(date)s.",
+                        date=breach,
+                    ),
+                    subtype_xmlid="mail.mt_note",
+                )
+                request.action_close()
+            elif template:
+                request.message_post_with_source(
+                    template,
+                    subtype_xmlid="mail.mt_comment",
+                    email_layout_xmlid="mail.mail_notification_light",
+                )

@@ -1,0 +1,145 @@
+import unicodedata
+
+from odoo import api, fields, models
+from odoo.tools import html2plaintext
+
+from odoo.addons.citizen_relation.models.citizen_request_category import PRIORITIES
+
+
+def normalize_text(text):
+    """Lower-case text without accents, so that "Élagage" matches "elagage"."""
+    text = unicodedata.normalize("NFKD", text or "")
+    return "".join(c for c in text if not unicodedata.combining(c)).casefold()
+
+
+def split_terms(text):
+    return [term for term in map(normalize_text, (text or "").split(",")) if term]
+
+
+class CitizenRoutingRule(models.Model):
+    _name = "citizen.routing.rule"
+    _description = "Citizen Request Routing Rule"
+    _order = "sequence, id"
+    _check_company_auto = True
+
+    sequence = fields.Integer(default=10)
+    name = fields.Char(required=True, translate=True)
+    active = fields.Boolean(default=True)
+    company_id = fields.Many2one(
+        "res.company",
+        required=True,
+        index=True,
+        default=lambda self: self.env.company,
+    )
+    # Conditions: an empty condition matches every request.
+    category_ids = fields.Many2many(
+        "citizen.request.category",
+        string="Categories",
+        check_company=True,
+        help="Matches requests of these categories or of their subcategories.",
+    )
+    channel = fields.Selection(
+        selection=lambda self: self.env["citizen.request"]
+        ._fields["channel"]
+        ._description_selection(self.env),
+        help="Matches requests received through this channel only.",
+    )
+    keywords = fields.Char(
+        help="Comma-separated words; matches when one of them appears in the "
+        "title or the description (case and accents ignored).",
+    )
+    district = fields.Char(
+        help="Comma-separated districts; matches requests located in one of them.",
+    )
+    requester_kind = fields.Selection(
+        [("citizen", "Citizen"), ("organisation", "Partner organisation")],
+        help="Matches requests from citizens only, or from partner organisations "
+        "(associations, schools) only.",
+    )
+    # Actions
+    team_id = fields.Many2one(
+        "citizen.team", required=True, ondelete="cascade", check_company=True
+    )
+    user_id = fields.Many2one(
+        "res.users",
+        string="Assignee",
+        domain="[('share', '=', False)]",
+        help="When empty, the team's assignment method picks the agent.",
+    )
+    priority = fields.Selection(
+        PRIORITIES, help="When set, raises the request to this priority."
+    )
+    tag_ids = fields.Many2many(
+        "citizen.request.tag", string="Tags", help="Added to the routed requests."
+    )
+    request_count = fields.Integer(compute="_compute_request_count")
+
+    def _compute_request_count(self):
+        groups = self.env["citizen.request"]._read_group(
+            [("routing_rule_id", "in", self.ids)], ["routing_rule_id"], ["__count"]
+        )
+        counts = {rule.id: count for rule, count in groups}
+        for rule in self:
+            rule.request_count = counts.get(rule.id, 0)
+
+    @api.model
+    def _get_active_rules(self):
+        """All active rules, their conditions loaded in one go.
+
+        Routing a batch of requests reads the rules once and matches them in
+        Python (:meth:`_matches`), so the cost does not grow with the number
+        of rules.
+        """
+        rules = self.search([("active", "=", True)])
+        rules.fetch(
+            [
+                "company_id",
+                "category_ids",
+                "channel",
+                "keywords",
+                "district",
+                "requester_kind",
+                "team_id",
+                "user_id",
+                "priority",
+                "tag_ids",
+            ]
+        )
+        return rules
+
+    def _matches(self, facts):
+        """Whether this rule applies to a request described by ``facts``.
+
+        ``facts`` is the dictionary built by
+        ``citizen.request._get_routing_facts()``.
+        """
+        self.ensure_one()
+        if self.company_id.id != facts["company_id"]:
+            return False
+        if self.category_ids and not (
+            set(self.category_ids.ids) & facts["category_ids"]
+        ):
+            return False
+        if self.channel and self.channel != facts["channel"]:
+            return False
+        if self.requester_kind and self.requester_kind != facts["requester_kind"]:
+            return False
+        if self.district and facts["district"] not in split_terms(self.district):
+            return False
+        if self.keywords and not any(
+            term in facts["text"] for term in split_terms(self.keywords)
+        ):
+            return False
+        return True
+
+    @api.model
+    def _facts_text(self, title, description):
+        return normalize_text(f"{title or ''} {html2plaintext(description or '')}")
+
+    def action_view_requests(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "citizen_relation.citizen_request_action"
+        )
+        action["domain"] = [("routing_rule_id", "=", self.id)]
+        return action

@@ -1,0 +1,226 @@
+from freezegun import freeze_time
+
+from odoo.fields import Command
+from odoo.tests import tagged
+
+from odoo.addons.citizen_relation.models.citizen_request import CHANNELS
+
+from .common import NOW, CitizenRoutingCommon
+
+RAW_EMAIL = """Return-Path: {return_path}
+To: {to}
+cc: {cc}
+From: {email_from}
+Subject: {subject}
+MIME-Version: 1.0
+Content-Type: text/plain; charset="utf-8"
+Content-Transfer-Encoding: 8bit
+Date: Wed, 4 Mar 2026 09:30:00 +0000
+Message-ID: {msg_id}
+{extra}
+
+Bonjour,
+Il faudrait une copie de mon acte de naissance.
+"""
+
+
+@tagged("post_install", "-at_install")
+@freeze_time(NOW)
+class TestRouting(CitizenRoutingCommon):
+    def test_every_channel_same_routing(self):
+        """Whatever the channel, a pothole goes to the roads team by the same
+        rule, in the technical services department."""
+        for channel, _label in CHANNELS:
+            with self.subTest(channel=channel):
+                request = self._new_request(channel=channel)
+                self.assertEqual(request.team_id, self.team_roads)
+                self.assertEqual(request.department_id, self.department_technical)
+                self.assertEqual(request.routing_rule_id, self.rule_roads)
+                self.assertIn(request.user_id, self.team_roads.member_ids)
+
+    def test_counter_agent_entry_routed(self):
+        """A request typed at the counter by a front-desk agent is routed like
+        the others, and the agent still sees the request they entered."""
+        request = self._new_request(user=self.user_front, channel="counter")
+        self.assertEqual(request.team_id, self.team_roads)
+        self.assertEqual(request.with_user(self.user_front).title, request.title)
+
+    def test_email_to_team_alias(self):
+        """A message to a team's alias creates a request for that team, even
+        when a rule would send its text elsewhere."""
+        request = self.format_and_process(
+            RAW_EMAIL,
+            "Jean Martin <jean.martin@example.org>",
+            f"voirie-tests@{self.alias_domain}",
+            subject="Trottoir abîmé",
+            target_model="citizen.request",
+            target_field="title",
+        )
+        self.assertEqual(len(request), 1)
+        self.assertEqual(request.channel, "email")
+        self.assertEqual(request.team_id, self.team_roads)
+        self.assertFalse(request.routing_rule_id)
+        self.assertIn(request.user_id, self.team_roads.member_ids)
+
+    def test_keywords_ignore_case_and_accents(self):
+        request = self._new_request(
+            category_id=self.category_other.id,
+            title="Demande d'ACTE DE NAISSANCE",
+        )
+        self.assertEqual(request.team_id, self.team_civil)
+        self.assertEqual(request.routing_rule_id, self.rule_civil)
+        self.rule_civil.keywords = "élagage"
+        request = self._new_request(
+            category_id=self.category_other.id,
+            title="Arbre",
+            description="<p>Un ELAGAGE est nécessaire</p>",
+        )
+        self.assertEqual(request.team_id, self.team_civil)
+
+    def test_first_matching_rule_wins(self):
+        """Two rules match: the first in sequence order routes, and
+        reordering the rules changes the outcome."""
+        tag = self.env["citizen.request.tag"].create({"name": "Urgent voirie"})
+        rule_urgent = self.env["citizen.routing.rule"].create(
+            {
+                "name": "Trous signalés par téléphone",
+                "sequence": 5,
+                "category_ids": [Command.link(self.category_pothole.id)],
+                "channel": "phone",
+                "team_id": self.team_roads.id,
+                "user_id": self.user_roads_3.id,
+                "priority": "2",
+                "tag_ids": [Command.link(tag.id)],
+            }
+        )
+        phone = self._new_request(channel="phone")
+        self.assertEqual(phone.routing_rule_id, rule_urgent)
+        self.assertEqual(phone.user_id, self.user_roads_3)
+        self.assertEqual(phone.priority, "2")
+        self.assertEqual(phone.tag_ids, tag)
+        web = self._new_request(channel="web")
+        self.assertEqual(web.routing_rule_id, self.rule_roads)
+        self.assertNotEqual(web.priority, "2")
+
+        rule_urgent.sequence = 50
+        phone = self._new_request(channel="phone")
+        self.assertEqual(phone.routing_rule_id, self.rule_roads)
+
+    def test_fallback_to_triage_team(self):
+        request = self._new_request(
+            category_id=self.category_other.id, title="Question diverse"
+        )
+        self.assertEqual(request.team_id, self.team_front)
+        self.assertFalse(request.routing_rule_id)
+        self.assertFalse(request.user_id, "The front desk assigns by hand.")
+
+    def test_district_and_requester_kind(self):
+        rule_school = self.env["citizen.routing.rule"].create(
+            {
+                "name": "Écoles du quartier des Tilleuls",
+                "sequence": 1,
+                "district": "Les Tilleuls, Centre",
+                "requester_kind": "organisation",
+                "team_id": self.team_civil.id,
+            }
+        )
+        from_school = self._new_request(
+            partner_id=self.school.id, district="les tilleuls"
+        )
+        self.assertEqual(from_school.routing_rule_id, rule_school)
+        from_citizen = self._new_request(district="Les Tilleuls")
+        self.assertEqual(from_citizen.routing_rule_id, self.rule_roads)
+        elsewhere = self._new_request(partner_id=self.school.id, district="Gare")
+        self.assertEqual(elsewhere.routing_rule_id, self.rule_roads)
+
+    def test_category_change_reroutes(self):
+        """Changing the category routes the request again and keeps the
+        change in the transfer history."""
+        request = self._new_request(category_id=self.category_other.id)
+        self.assertEqual(request.team_id, self.team_front)
+        request.with_user(self.user_front).category_id = self.category_pothole
+        self.assertEqual(request.team_id, self.team_roads)
+        self.assertEqual(request.routing_rule_id, self.rule_roads)
+        self.assertIn(request.user_id, self.team_roads.member_ids)
+        self.assertEqual(len(request.transfer_ids), 1)
+        self.assertEqual(request.transfer_ids.from_team_id, self.team_front)
+        self.assertEqual(request.transfer_ids.to_team_id, self.team_roads)
+        self.assertEqual(request.transfer_ids.user_id, self.user_front)
+
+    def test_balanced_burst(self):
+        """Nine requests arriving together are spread three by three, and the
+        member who already had open work gets less of the burst."""
+        self.team_roads.maintenance_team_id = False
+        requests = self.Request.create(
+            [
+                {"title": f"Nid de poule {i}", "category_id": self.category_pothole.id}
+                for i in range(9)
+            ]
+        )
+        counts = {
+            user: len(requests.filtered(lambda r, u=user: r.user_id == u))
+            for user in self.team_roads.member_ids
+        }
+        self.assertEqual(sorted(counts.values()), [3, 3, 3])
+
+        # Rémi closes nothing while the others' requests are resolved.
+        (requests - requests.filtered(lambda r: r.user_id == self.user_roads_1)).write(
+            {"stage_id": self.Request._get_resolved_stage().id}
+        )
+        burst = self.Request.create(
+            [
+                {"title": f"Trou {i}", "category_id": self.category_pothole.id}
+                for i in range(4)
+            ]
+        )
+        self.assertFalse(burst.filtered(lambda r: r.user_id == self.user_roads_1))
+        self.assertEqual(
+            len(burst.filtered(lambda r: r.user_id == self.user_roads_2)), 2
+        )
+
+    def test_round_robin(self):
+        users = [
+            self._new_request(
+                category_id=self.category_other.id, title=f"Acte de naissance {i}"
+            ).user_id
+            for i in range(4)
+        ]
+        self.assertEqual(
+            users,
+            [self.user_civil, self.user_civil_2, self.user_civil, self.user_civil_2],
+        )
+
+    def test_routing_cost_does_not_grow_with_rules(self):
+        """Rules are loaded once and matched in Python: thirty more rules do
+        not cost a single query more."""
+        self.team_roads.maintenance_team_id = False
+
+        def count_queries():
+            self.env.invalidate_all()
+            before = self.env.cr.sql_log_count
+            self._new_request(title="Nid de poule place du Marché")
+            return self.env.cr.sql_log_count - before
+
+        Rule = self.env["citizen.routing.rule"]
+
+        def add_rules(count):
+            Rule.create(
+                [
+                    {
+                        "name": f"Règle {i}",
+                        "sequence": 1,
+                        "keywords": f"mot{i}",
+                        "district": f"Quartier {i}",
+                        "category_ids": [Command.link(self.category_civil.id)],
+                        "team_id": self.team_civil.id,
+                    }
+                    for i in range(count)
+                ]
+            )
+
+        add_rules(2)
+        count_queries()  # warm up caches
+        few = count_queries()
+        add_rules(30)
+        many = count_queries()
+        self.assertEqual(many, few)

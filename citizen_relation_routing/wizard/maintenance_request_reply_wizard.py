@@ -1,0 +1,30 @@
+from odoo import fields, models
+from odoo.exceptions import UserError
+
+
+class MaintenanceRequestReplyWizard(models.TransientModel):
+    _name = "maintenance.request.reply.wizard"
+    _description = "Reply to the Requester from a Work Order"
+
+    work_order_id = fields.Many2one("maintenance.request", required=True)
+    body = fields.Html(string="Message", required=True, sanitize=True)
+
+    def action_send(self):
+        self.ensure_one()
+        order = self.work_order_id
+        order.check_access("write")
+        if not order.citizen_request_id:
+            raise UserError(self.env._("This work order has no citizen request."))
+        # sudo: technicians may not be agents; their write access to the work
+        # order (checked above) lets them post a public reply on its request.
+        request = order.sudo().citizen_request_id
+        request.message_post(
+            body=self.body,
+            subtype_xmlid="mail.mt_comment",
+            message_type="comment",
+            author_id=self.env.user.partner_id.id,
+        )
+        order.message_post(
+            body=self.body, subtype_xmlid="mail.mt_note", message_type="comment"
+        )
+        return {"type": "ir.actions.act_window_close"}
