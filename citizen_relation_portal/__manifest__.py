@@ -7,7 +7,7 @@
     "license": "LGPL-3",
     "author": "Citizen Relation for Odoo contributors",
     "website": "https://github.com/citizen-relation/citizen-relation",
-    "depends": ["citizen_relation", "website", "portal"],
+    "depends": ["citizen_relation_routing", "website", "portal"],
     "data": [
         "security/ir.model.access.csv",
         "security/citizen_request_security.xml",
@@ -22,6 +22,7 @@
     "assets": {
         "web.assets_frontend": [
             "citizen_relation_portal/static/src/scss/citizen_request_form.scss",
+            "citizen_relation_portal/static/src/js/citizen_request_form.js",
         ],
         "web.assets_tests": [
             "citizen_relation_portal/static/src/js/tours/*.js",

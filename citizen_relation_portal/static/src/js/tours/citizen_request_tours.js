@@ -53,8 +53,8 @@ registry.category("web_tour.tours").add("citizen_request_form_tour", {
             run: "click",
         },
         {
-            content: "The error summary is shown and tied to the fields",
-            trigger: "#citizen_form_errors",
+            content: "The error summary is shown and receives the focus",
+            trigger: "#citizen_form_errors:focus",
         },
         {
             trigger: "#title[aria-invalid='true'][aria-describedby='title_help title_error']",
