@@ -65,7 +65,7 @@ class TestCitizenPortal(CitizenPortalCase):
         self.assertIn(self.request_alice.name, response.text)
         self.assertIn("Alice private text", response.text)
         self.assertIn("o_portal_chatter", response.text)
-        self.assertIn("Close my request", response.text)
+        self.assertIn("o_citizen_request_close", response.text)
 
     def test_idor_by_id_is_refused(self):
         """Another citizen's request id gives a redirect and none of its data."""

@@ -119,7 +119,7 @@ registry.category("web_tour.tours").add("citizen_request_form_tour", {
             run: "click",
         },
         {
-            trigger: ".o_citizen_request_status:contains('New')",
+            trigger: ".o_citizen_request_status .o_citizen_status_open",
         },
         {
             content: "Reply to the town hall",
