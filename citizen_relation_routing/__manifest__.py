@@ -26,4 +26,11 @@
         "views/fleet_vehicle_views.xml",
         "views/citizen_relation_routing_menus.xml",
     ],
+    "demo": [
+        "demo/citizen_team_demo.xml",
+        "demo/citizen_routing_rule_demo.xml",
+        "demo/maintenance_demo.xml",
+        "demo/fleet_demo.xml",
+        "demo/citizen_request_demo.xml",
+    ],
 }

@@ -115,8 +115,16 @@ class CitizenRequest(models.Model):
                 reason=self.env._("The category changed.")
             )
         if "team_id" in vals:
-            self._sync_work_orders()
+            # sudo: the team change was allowed; what follows from it (new
+            # assignee, work order) must happen even if the author of the
+            # change no longer sees the request in its new team.
+            if "user_id" not in vals:
+                self.sudo()._reassign_outside_team()
+            self.sudo()._sync_work_orders()
         if stage is not None and stage.is_rejected:
+            self.work_order_ids._cancel_from_citizen_request()
+        if vals.get("duplicate_of_id"):
+            # The work is done once, on the original request's work order.
             self.work_order_ids._cancel_from_citizen_request()
         return res
 
@@ -210,11 +218,22 @@ class CitizenRequest(models.Model):
                 if user:
                     request.user_id = user
 
+    def _reassign_outside_team(self):
+        """A request moved to another team leaves its assignee if they are not
+        in the new team, and gets one by the new team's method."""
+        moved = self.filtered(
+            lambda r: r.team_id
+            and r.user_id not in r.team_id.member_ids | r.team_id.leader_id
+        )
+        if moved:
+            moved.write({"user_id": False})
+            moved._assign_in_team()
+
     def _log_team_change(self, old_teams):
         """Keep the history of every change of team of a saved request."""
         reason = self.env.context.get("citizen_transfer_reason")
         transfers = []
-        for request in self:
+        for request in self.sudo():
             old_team = old_teams.get(request.id)
             if not old_team or old_team == request.team_id:
                 continue
@@ -255,9 +274,11 @@ class CitizenRequest(models.Model):
     def _sync_work_orders(self):
         """Open requests of a team bound to a maintenance team get one work
         order; an open work order follows its request to a new maintenance
-        team."""
+        team. Duplicates get none: the original's work order serves them."""
         to_create = []
-        for request in self.filtered(lambda r: not r.is_closed):
+        for request in self.filtered(
+            lambda r: not r.is_closed and not r.duplicate_of_id
+        ):
             maintenance_team = request.team_id.maintenance_team_id
             if not maintenance_team:
                 continue

@@ -106,8 +106,8 @@ class MaintenanceRequest(models.Model):
                 request.action_resolve()
 
     def _cancel_from_citizen_request(self):
-        """The citizen request was cancelled: its unfinished work orders are
-        cancelled too."""
+        """The citizen request was cancelled or found to be a duplicate: its
+        unfinished work orders are cancelled too."""
         orders = self.sudo().filtered(lambda o: not o.stage_id.done and not o.archive)
         if not orders:
             return
@@ -116,7 +116,8 @@ class MaintenanceRequest(models.Model):
         for order in orders:
             order.message_post(
                 body=self.env._(
-                    "Cancelled: the citizen request %(reference)s was cancelled.",
+                    "Cancelled: the citizen request %(reference)s was cancelled "
+                    "or is a duplicate.",
                     reference=order.citizen_reference,
                 ),
                 subtype_xmlid="mail.mt_note",

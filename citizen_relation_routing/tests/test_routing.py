@@ -224,3 +224,12 @@ class TestRouting(CitizenRoutingCommon):
         add_rules(30)
         many = count_queries()
         self.assertEqual(many, few)
+
+    def test_acknowledgement_names_the_service(self):
+        """The legal acknowledgement names the department now in charge."""
+        with self.mock_mail_gateway():
+            request = self._new_request()
+        ack = self._new_mails.filtered(lambda m: self.citizen in m.recipient_ids)
+        self.assertEqual(len(ack), 1)
+        self.assertIn(request.name, ack.subject)
+        self.assertIn("Services techniques", ack.body_html)

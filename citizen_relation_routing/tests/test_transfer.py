@@ -104,3 +104,15 @@ class TestTransfer(CitizenRoutingCommon):
         with self.assertRaises(AccessError):
             request.with_user(bystander).read(["title"])
         self.assertEqual(request.with_user(self.user_civil).title, request.title)
+
+    def test_leader_passes_a_request_out_of_their_team(self):
+        """A leader who is neither assignee nor member of the new team can
+        transfer; the request gets an agent of the new team, and the leader
+        follows it as author of the transfer note."""
+        self.team_roads.maintenance_team_id = False
+        request = self._new_request()
+        self._transfer(request, self.user_leader, self.team_civil, "Pas pour nous")
+        self.assertEqual(request.team_id, self.team_civil)
+        self.assertIn(request.user_id, self.team_civil.member_ids)
+        self.assertEqual(request.transfer_ids.user_id, self.user_leader)
+        self.assertIn(self.user_leader.partner_id, request.message_partner_ids)

@@ -218,3 +218,29 @@ class TestWorkOrder(CitizenRoutingCommon):
         visible = Orders.search([("citizen_request_id", "!=", False)])
         self.assertIn(request.work_order_ids, visible)
         self.assertNotIn(civil.work_order_ids, visible)
+
+    def test_duplicate_shares_the_original_work_order(self):
+        """The same pothole reported twice is fixed once: the duplicate's work
+        order is cancelled, and finishing the original's resolves both and
+        tells both reporters."""
+        original = self._new_request()
+        neighbour = self.env["res.partner"].create(
+            {"name": "Paul Voisin", "email": "paul.voisin@example.org"}
+        )
+        duplicate = self._new_request(partner_id=neighbour.id)
+        self.assertEqual(len(duplicate.work_order_ids), 1)
+        duplicate.duplicate_of_id = original
+        self.assertTrue(duplicate.work_order_ids.archive)
+        self.assertFalse(original.work_order_ids.archive)
+        self.flush_tracking()
+
+        order = original.work_order_ids
+        order.user_id = self.user_technician
+        with self.mock_mail_gateway():
+            order.with_user(self.user_technician).stage_id = self.stage_done
+            self.flush_tracking()
+        self.assertTrue(original.is_closed)
+        self.assertTrue(duplicate.is_closed)
+        told = self._new_mails.mapped("recipient_ids")
+        self.assertIn(self.citizen, told)
+        self.assertIn(neighbour, told)

@@ -44,11 +44,13 @@ class CitizenRequestTransferWizard(models.TransientModel):
         if not requests:
             raise UserError(self.env._("These requests are already in this team."))
         requests.check_access("write")
-        requests.with_context(citizen_transfer_reason=self.reason).write(
-            {"team_id": self.team_id.id, "user_id": self.user_id.id}
-        )
-        if not self.user_id:
-            requests._assign_in_team()
+        vals = {"team_id": self.team_id.id}
+        if self.user_id:
+            vals["user_id"] = self.user_id.id
+        requests.with_context(citizen_transfer_reason=self.reason).write(vals)
+        # sudo: the agent may lose access to the requests they just passed on;
+        # the notes below are part of the transfer they were allowed to make.
+        requests = requests.sudo()
         for request in requests:
             self._notify_new_team(request)
             if self.notify_requester:
