@@ -73,6 +73,11 @@ class TestCitizenRequestForm(CitizenPortalCase):
             [("recipient_ids", "in", citizen_request.partner_id.ids)]
         )
         self.assertTrue(mails, "an acknowledgement email is queued")
+        # the email carries the signed link to the same public page
+        self.assertIn(
+            citizen_request.get_portal_url(),
+            "".join(mails.mapped("body_html")).replace("&amp;", "&"),
+        )
 
     def test_logged_in_user_is_the_requester(self):
         self.authenticate("alice_citizen", "alice_citizen")
@@ -106,6 +111,14 @@ class TestCitizenRequestForm(CitizenPortalCase):
         self.assertEqual(citizen_request.channel, "web")
         self.assertNotEqual(citizen_request.name, "DEM-FAKE")
         self.assertNotEqual(citizen_request.access_token, "chosen-token")
+
+    def test_generic_website_form_refused(self):
+        """The website builder's generic form cannot create requests."""
+        self.url_open(
+            "/website/form/citizen.request",
+            data={"title": "Generic", "contact_email": "eve.citizen@example.org"},
+        )
+        self.assertFalse(self._requests_of("eve.citizen@example.org"))
 
     def test_csrf_is_enforced(self):
         data = self._form_data()
