@@ -96,7 +96,7 @@ class TestEscalation(CitizenRoutingCommon):
             self.Request._cron_escalate()
         reminders = self._new_mails.filtered(lambda m: self.citizen in m.recipient_ids)
         self.assertEqual(len(reminders), 1)
-        self.assertIn("waiting for your answer", reminders.subject)
+        self.assertIn(request.name, reminders.subject)
         self.assertEqual(request.stage_id, self.waiting_stage)
 
     def test_waiting_requester_closed(self):
