@@ -16,6 +16,7 @@
         "views/citizen_request_form_templates.xml",
         "views/citizen_api_client_views.xml",
         "views/citizen_request_views.xml",
+        "views/citizen_request_category_views.xml",
         "views/citizen_relation_portal_menus.xml",
         "data/website_menu_data.xml",
     ],

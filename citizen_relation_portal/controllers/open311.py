@@ -163,7 +163,7 @@ class Open311Controller(http.Controller):
             "service_code": category.code,
             "service_name": category.name,
             "description": category.public_description or "",
-            "metadata": False,
+            "metadata": bool(category.attribute_ids),
             "type": "realtime",
             "keywords": "",
             "group": category.parent_id.name or "",
@@ -277,8 +277,72 @@ class Open311Controller(http.Controller):
         category = self._get_services([service_code])[:1]
         if not category:
             raise Open311Error(404, f"service_code {service_code} not found")
-        data = {"service_code": category.code, "attributes": []}
+        data = {
+            "service_code": category.code,
+            "attributes": [
+                self._attribute_values(attribute, order)
+                for order, attribute in enumerate(category.attribute_ids, start=1)
+            ],
+        }
         return "service_definition", data, 200
+
+    def _attribute_values(self, attribute, order):
+        return {
+            "variable": True,
+            "code": attribute.code,
+            "datatype": attribute.datatype,
+            "required": attribute.required,
+            "datatype_description": attribute.datatype_description or "",
+            "order": order,
+            "description": attribute.description,
+            "values": [
+                {"key": value.key, "name": value.name} for value in attribute.value_ids
+            ],
+        }
+
+    def _read_attributes(self, category):
+        """Check the answers to the category's questions; return them as text.
+
+        Answers come as ``attribute[code]=value``, or for a multiple choice as
+        ``attribute[code][]=v1&attribute[code][]=v2``.
+        """
+        form = request.httprequest.form
+        lines = []
+        for attribute in category.attribute_ids:
+            name = f"attribute[{attribute.code}]"
+            values = [
+                value.strip()
+                for value in form.getlist(name) + form.getlist(f"{name}[]")
+                if value and value.strip()
+            ]
+            if not values:
+                if attribute.required:
+                    raise Open311Error(400, f"{name} is required")
+                continue
+            if attribute.datatype != "multivaluelist" and len(values) > 1:
+                raise Open311Error(400, f"{name} takes a single value")
+            lines.append(
+                f"{attribute.description}: {self._check_attribute(attribute, values)}"
+            )
+        return lines
+
+    def _check_attribute(self, attribute, values):
+        name = f"attribute[{attribute.code}]"
+        if attribute.datatype in ("singlevaluelist", "multivaluelist"):
+            choices = {value.key: value.name for value in attribute.value_ids}
+            unknown = [value for value in values if value not in choices]
+            if unknown:
+                raise Open311Error(400, f"{unknown[0]} is not a valid value of {name}")
+            return ", ".join(choices[value] for value in values)
+        value = values[0][:1000]
+        if attribute.datatype == "number":
+            try:
+                float(value)
+            except ValueError as e:
+                raise Open311Error(400, f"{name} must be a number") from e
+        elif attribute.datatype == "datetime":
+            _parse_datetime(value, name)
+        return value
 
     # ------------------------------------------------------------------
     # Requests
@@ -468,7 +532,10 @@ class Open311Controller(http.Controller):
         media_url = self._get_param(params, "media_url")
         if media_url and not media_url.startswith(("http://", "https://")):
             raise Open311Error(400, "media_url must be an http or https URL")
-        text = description + (f"\n\n{media_url}" if media_url else "")
+        answers = self._read_attributes(category)
+        text = "\n\n".join(
+            part for part in (description, "\n".join(answers), media_url) if part
+        )
         vals["title"] = (description.splitlines() or [category.name])[0][:80] or (
             category.name
         )

@@ -3,6 +3,7 @@ import json
 from freezegun import freeze_time
 from lxml import etree
 
+from odoo.fields import Command
 from odoo.tests import tagged
 
 from .common import CitizenPortalCase
@@ -263,3 +264,100 @@ class TestOpen311(CitizenPortalCase):
     def test_tokens(self):
         for fmt in ("json", "xml"):
             self._assert_error(self._get(f"/tokens/abc.{fmt}"), 404, fmt)
+
+
+@tagged("post_install", "-at_install")
+class TestOpen311Attributes(CitizenPortalCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.client = cls.env["citizen.api.client"].create({"name": "Town app"})
+        cls.api_key = cls.client._set_new_key()
+        cls.category_road.attribute_ids = [
+            Command.create(
+                {
+                    "code": "DEPTH",
+                    "description": "Depth in centimetres",
+                    "datatype": "number",
+                    "required": True,
+                    "sequence": 1,
+                }
+            ),
+            Command.create(
+                {
+                    "code": "DANGER",
+                    "description": "Who is in danger?",
+                    "datatype": "multivaluelist",
+                    "sequence": 2,
+                    "value_ids": [
+                        Command.create({"key": "CYCLE", "name": "Cyclists"}),
+                        Command.create({"key": "WALK", "name": "Pedestrians"}),
+                    ],
+                }
+            ),
+        ]
+
+    def _post(self, fmt, extra):
+        data = [
+            ("api_key", self.api_key),
+            ("service_code", "T-ROAD"),
+            ("address_string", "2 rue Haute"),
+            ("description", "Deep hole"),
+        ] + extra
+        return self.url_open(f"{BASE}/requests.{fmt}", data=data)
+
+    def test_service_definition_lists_attributes(self):
+        services = {
+            s["service_code"]: s for s in self.url_open(f"{BASE}/services.json").json()
+        }
+        self.assertIs(services["T-ROAD"]["metadata"], True)
+        body = self.url_open(f"{BASE}/services/T-ROAD.json").json()
+        depth, danger = body["attributes"]
+        self.assertEqual(depth["code"], "DEPTH")
+        self.assertEqual(depth["datatype"], "number")
+        self.assertIs(depth["required"], True)
+        self.assertEqual(depth["order"], 1)
+        self.assertEqual(
+            danger["values"],
+            [
+                {"key": "CYCLE", "name": "Cyclists"},
+                {"key": "WALK", "name": "Pedestrians"},
+            ],
+        )
+        root = etree.fromstring(self.url_open(f"{BASE}/services/T-ROAD.xml").content)
+        self.assertEqual(
+            [n.text for n in root.findall("attributes/attribute/code")],
+            ["DEPTH", "DANGER"],
+        )
+        self.assertEqual(
+            [n.text for n in root.findall("attributes/attribute/values/value/key")],
+            ["CYCLE", "WALK"],
+        )
+
+    def test_post_with_attributes(self):
+        response = self._post(
+            "json",
+            [
+                ("attribute[DEPTH]", "12"),
+                ("attribute[DANGER][]", "CYCLE"),
+                ("attribute[DANGER][]", "WALK"),
+            ],
+        )
+        self.assertEqual(response.status_code, 200, response.text)
+        reference = response.json()[0]["service_request_id"]
+        citizen_request = self.env["citizen.request"].search([("name", "=", reference)])
+        self.assertIn("Depth in centimetres: 12", citizen_request.description)
+        self.assertIn("Cyclists, Pedestrians", citizen_request.description)
+
+    def test_post_attribute_errors(self):
+        count = self.env["citizen.request"].search_count([])
+        for fmt in ("json", "xml"):
+            for extra in (
+                [],
+                [("attribute[DEPTH]", "deep")],
+                [("attribute[DEPTH]", "3"), ("attribute[DANGER][]", "CARS")],
+                [("attribute[DEPTH]", "3"), ("attribute[DEPTH]", "4")],
+            ):
+                response = self._post(fmt, extra)
+                self.assertEqual(response.status_code, 400, extra)
+        self.assertEqual(self.env["citizen.request"].search_count([]), count)
