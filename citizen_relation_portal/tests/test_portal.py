@@ -172,3 +172,36 @@ class TestCitizenPortal(CitizenPortalCase):
         rating = self.request_alice.rating_ids[:1]
         self.assertTrue(rating)
         self.assertIn(f"/rate/{rating.access_token}/5", response.text)
+
+    def test_timeline_shows_public_messages_only(self):
+        """The chatter of the signed link never serves internal notes."""
+        self.request_bob.message_post(
+            body="Public answer to Bob",
+            message_type="comment",
+            subtype_xmlid="mail.mt_comment",
+        )
+        token = self.request_bob._portal_ensure_token()
+        self.authenticate(None, None)
+        result = self.make_jsonrpc_request(
+            "/mail/chatter_fetch",
+            {
+                "thread_model": "citizen.request",
+                "thread_id": self.request_bob.id,
+                "token": token,
+                "limit": 50,
+            },
+        )
+        bodies = " ".join(
+            str(message.get("body")) for message in result["data"]["mail.message"]
+        )
+        self.assertIn("Public answer to Bob", bodies)
+        self.assertNotIn("Internal note about Bob", bodies)
+        with self.assertRaises(JsonRpcException):
+            self.make_jsonrpc_request(
+                "/mail/chatter_fetch",
+                {
+                    "thread_model": "citizen.request",
+                    "thread_id": self.request_bob.id,
+                    "token": token[::-1],
+                },
+            )
