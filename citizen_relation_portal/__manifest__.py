@@ -20,6 +20,7 @@
         "views/citizen_relation_portal_menus.xml",
         "data/website_menu_data.xml",
     ],
+    "demo": ["demo/citizen_relation_portal_demo.xml"],
     "assets": {
         "web.assets_frontend": [
             "citizen_relation_portal/static/src/scss/citizen_request_form.scss",
