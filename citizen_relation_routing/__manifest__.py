@@ -26,6 +26,11 @@
         "views/fleet_vehicle_views.xml",
         "views/citizen_relation_routing_menus.xml",
     ],
+    "assets": {
+        "web.assets_tests": [
+            "citizen_relation_routing/static/src/js/tours/*.js",
+        ],
+    },
     "demo": [
         "demo/citizen_team_demo.xml",
         "demo/citizen_routing_rule_demo.xml",
