@@ -48,6 +48,41 @@ registry.category("web_tour.tours").add("citizen_request_form_tour", {
             run: checkAccessibility,
         },
         {
+            content: "Go to the tracking page",
+            trigger: ".o_citizen_request_form_page a[href='/requests/track']",
+            run: "click",
+        },
+        {
+            content: "The tracking page passes the accessibility check",
+            trigger: "form.o_citizen_request_track_form",
+            run: checkAccessibility,
+        },
+        {
+            trigger: "#reference",
+            run: "edit DEM-1999-00001",
+        },
+        {
+            trigger: "#email",
+            run: "edit nobody@example.org",
+        },
+        {
+            trigger: ".o_citizen_request_track_form button[type='submit']",
+            run: "click",
+        },
+        {
+            content: "The error is announced and tied to the fields",
+            trigger: "#track_error:focus",
+        },
+        {
+            trigger: "#reference[aria-describedby='track_error']",
+            run: checkAccessibility,
+        },
+        {
+            content: "Back to the form",
+            trigger: ".o_citizen_request_track_page a[href='/requests/new']",
+            run: "click",
+        },
+        {
             content: "Send the form empty: the errors are listed",
             trigger: "button.o_citizen_request_submit",
             run: "click",
