@@ -205,3 +205,30 @@ class TestCitizenPortal(CitizenPortalCase):
                     "token": token[::-1],
                 },
             )
+
+    def test_list_cost_does_not_grow_with_requests(self):
+        """Listing 10 requests costs the same queries as listing 1."""
+        self.authenticate("alice_citizen", "alice_citizen")
+
+        def count_queries():
+            self.url_open("/my/requests")  # warm the caches
+            before = self.cr.sql_log_count
+            response = self.url_open("/my/requests")
+            self.assertEqual(response.status_code, 200)
+            return self.cr.sql_log_count - before
+
+        one = count_queries()
+        self.assertGreater(one, 0, "the queries of the page are counted")
+        self.env["citizen.request"].create(
+            [
+                {
+                    "title": f"Alice request {index}",
+                    "category_id": self.category_road.id,
+                    "partner_id": self.user_alice.partner_id.id,
+                }
+                for index in range(9)
+            ]
+        )
+        self.env.flush_all()
+        ten = count_queries()
+        self.assertLessEqual(ten, one + 2, f"1 request: {one} queries, 10: {ten}")
