@@ -170,6 +170,12 @@ class CitizenRequestIntake(http.Controller):
         )
         if not client:
             raise IntakeError(401, "invalid_key", "Missing or invalid API key.")
+        if not request.env["citizen.submission.throttle"]._check_and_record(
+            {"api": str(client.id)}
+        ):
+            raise IntakeError(
+                429, "rate_limited", "Too many requests from this client, try later."
+            )
         vals = self._prepare_values(self._read_payload(), client)
         existing = self._find_existing(client, vals["source_ref"])
         if existing:

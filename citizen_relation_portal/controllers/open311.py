@@ -466,6 +466,14 @@ class Open311Controller(http.Controller):
             raise Open311Error(
                 403, "Invalid api_key received -- can't proceed with create_request."
             )
+        if not request.env["citizen.submission.throttle"]._check_and_record(
+            {"api": str(client.id)}
+        ):
+            # the specification wants 400 for any other error; the code in the
+            # body tells the client to slow down
+            raise Open311Error(
+                400, "Too many requests from this client, try again later", code=429
+            )
         self._check_jurisdiction(params)
         code = self._get_param(params, "service_code")
         if not code:

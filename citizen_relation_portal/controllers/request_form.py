@@ -47,26 +47,18 @@ class CitizenRequestForm(http.Controller):
         return request.httprequest.remote_addr or "unknown"
 
     def _check_submission_limits(self, scope_values):
-        """Return an error message when a limit is reached, else ``False``.
+        """Record the submission; return an error message when over a limit.
 
         :param dict scope_values: {scope: value} to check, e.g. {"ip": "1.2.3.4"}
         """
         Throttle = request.env["citizen.submission.throttle"]
-        for scope, value in scope_values.items():
-            limit = self._get_int_param(f"limit_{scope}_count", 5)
-            minutes = self._get_int_param(f"limit_{scope}_minutes", 60)
-            if Throttle._is_over_limit(scope, value, limit, minutes):
-                return request.env._(
-                    "Too many requests were sent from this connection or with this"
-                    " email address. Please try again later, or contact the town"
-                    " hall by phone or at the front desk."
-                )
-        return False
-
-    def _record_submission(self, scope_values):
-        Throttle = request.env["citizen.submission.throttle"]
-        for scope, value in scope_values.items():
-            Throttle._record(scope, value)
+        if Throttle._check_and_record(scope_values):
+            return False
+        return request.env._(
+            "Too many requests were sent from this connection or with this"
+            " email address. Please try again later, or contact the town"
+            " hall by phone or at the front desk."
+        )
 
     def _verify_captcha(self):
         """Use the captcha of Odoo's own modules when the town configured one."""
@@ -305,7 +297,6 @@ class CitizenRequestForm(http.Controller):
         limit_error = self._check_submission_limits(limits)
         if limit_error:
             return self._render_form(form, general_error=limit_error, status=429)
-        self._record_submission(limits)
         if post.get(HONEYPOT_FIELD):
             _logger.info("Public request form: honeypot filled, nothing created")
             return request.render(
@@ -357,7 +348,6 @@ class CitizenRequestForm(http.Controller):
         limit_error = self._check_submission_limits(limits)
         if limit_error:
             return self._render_track(reference, email, limit_error, status=429)
-        self._record_submission(limits)
         citizen_request = self._find_tracked_request(reference, email)
         if not citizen_request:
             return self._render_track(

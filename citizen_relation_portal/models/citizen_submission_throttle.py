@@ -3,6 +3,14 @@ from datetime import timedelta
 
 from odoo import api, fields, models
 
+# (count, minutes) when the system parameters are missing or invalid
+DEFAULT_LIMITS = {
+    "ip": (5, 60),
+    "email": (5, 1440),
+    "track": (20, 60),
+    "api": (120, 60),
+}
+
 
 class CitizenSubmissionThrottle(models.Model):
     """One line per public submission, used to limit floods.
@@ -18,7 +26,12 @@ class CitizenSubmissionThrottle(models.Model):
     _log_access = False
 
     scope = fields.Selection(
-        [("ip", "IP address"), ("email", "Email"), ("track", "Tracking")],
+        [
+            ("ip", "IP address"),
+            ("email", "Email"),
+            ("track", "Tracking"),
+            ("api", "API client"),
+        ],
         required=True,
     )
     key_hash = fields.Char(required=True, index=True)
@@ -28,6 +41,41 @@ class CitizenSubmissionThrottle(models.Model):
     def _digest(self, value):
         secret = self.env["ir.config_parameter"].sudo().get_param("database.secret")
         return hashlib.sha256(f"{secret}:{value}".encode()).hexdigest()
+
+    @api.model
+    def _get_limit(self, scope):
+        """Return (count, minutes): at most count submissions in minutes.
+
+        Read from the system parameters citizen_relation_portal.limit_<scope>_count
+        and citizen_relation_portal.limit_<scope>_minutes.
+        """
+        get_param = self.env["ir.config_parameter"].sudo().get_param
+        limit = []
+        for index, name in enumerate(("count", "minutes")):
+            value = get_param(f"citizen_relation_portal.limit_{scope}_{name}")
+            try:
+                limit.append(int(value))
+            except (TypeError, ValueError):
+                limit.append(DEFAULT_LIMITS[scope][index])
+        return tuple(limit)
+
+    @api.model
+    def _check_and_record(self, scope_values):
+        """Record one submission per scope; tell whether a limit was reached.
+
+        Nothing is recorded when a limit is reached, so that a flood does not
+        extend its own ban.
+
+        :param dict scope_values: {scope: value}, e.g. {"ip": "192.0.2.1"}
+        :return: True when the submission may go on
+        """
+        for scope, value in scope_values.items():
+            count, minutes = self._get_limit(scope)
+            if self._is_over_limit(scope, value, count, minutes):
+                return False
+        for scope, value in scope_values.items():
+            self._record(scope, value)
+        return True
 
     @api.model
     def _count_recent(self, scope, value, minutes):

@@ -111,3 +111,13 @@ class TestConnectorIntake(CitizenPortalCase):
         self.assertNotEqual(citizen_request.user_id.id, 2)
         self.assertNotEqual(citizen_request.partner_id.id, 3)
         self.assertEqual(citizen_request.company_id, self.client.company_id)
+
+    def test_intake_rate_limited_per_client(self):
+        self.set_param("limit_api_count", 1)
+        self.assertEqual(self._post(self._payload()).status_code, 201)
+        response = self._post(self._payload(source_id="post-2"))
+        self.assertEqual(response.status_code, 429)
+        self.assertEqual(response.json()["error"]["code"], "rate_limited")
+        self.assertFalse(
+            self.env["citizen.request"].search([("source_ref", "=", "post-2")])
+        )

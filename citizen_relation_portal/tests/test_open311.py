@@ -155,6 +155,20 @@ class TestOpen311(CitizenPortalCase):
             self._assert_error(self._post(fmt, email="not an email"), 400, fmt)
             self.assertEqual(self.env["citizen.request"].search_count([]), count)
 
+    def test_rate_limited_per_client(self):
+        self.set_param("limit_api_count", 1)
+        self.assertEqual(self._post("json").status_code, 200)
+        count = self.env["citizen.request"].search_count([])
+        for fmt in ("json", "xml"):
+            response = self._post(fmt)
+            self.assertEqual(response.status_code, 400)
+            if fmt == "json":
+                self.assertEqual(response.json()[0]["code"], 429)
+            else:
+                root = etree.fromstring(response.content)
+                self.assertEqual(root.findtext("error/code"), "429")
+        self.assertEqual(self.env["citizen.request"].search_count([]), count)
+
     def test_api_key_not_echoed(self):
         response = self._post("json", service_code="NOPE")
         self.assertNotIn(self.api_key, response.text)
