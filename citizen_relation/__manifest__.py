@@ -34,5 +34,4 @@
         "demo/citizen_request_demo.xml",
     ],
     "application": True,
-    "installable": True,
 }

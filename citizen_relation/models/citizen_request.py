@@ -5,6 +5,7 @@ from datetime import datetime, time, timedelta
 from odoo import api, fields, models, tools
 from odoo.exceptions import UserError
 from odoo.osv import expression
+from odoo.tools.mail import email_split_tuples
 
 from .citizen_request_category import PRIORITIES
 
@@ -101,14 +102,12 @@ class CitizenRequest(models.Model):
     )
     category_id = fields.Many2one(
         "citizen.request.category",
-        string="Category",
         tracking=True,
         index=True,
         check_company=True,
     )
     stage_id = fields.Many2one(
         "citizen.request.stage",
-        string="Stage",
         tracking=True,
         index=True,
         copy=False,
@@ -223,7 +222,7 @@ class CitizenRequest(models.Model):
 
     @api.model
     def _read_group_stage_ids(self, stages, domain):
-        return stages.search([], order=stages._order)
+        return stages.search([("active", "=", True)], order=stages._order)
 
     @api.depends("category_id")
     def _compute_priority(self):
@@ -303,7 +302,6 @@ class CitizenRequest(models.Model):
             request.duplicate_candidate_ids = request._find_duplicate_candidates()
 
     def _compute_access_url(self):
-        super()._compute_access_url()
         for request in self:
             request.access_url = f"/my/requests/{request.id}"
 
@@ -329,7 +327,7 @@ class CitizenRequest(models.Model):
         company = self.env["res.company"].browse(
             vals.get("company_id") or self.env.company.id
         )
-        if not vals.get("name") or vals["name"] == self.env._("New"):
+        if vals.get("name") in (None, False, "", "/", self.env._("New")):
             received = vals.get("date_received") or fields.Datetime.now()
             vals["name"] = self.env["ir.sequence"].with_company(company).next_by_code(
                 "citizen.request",
@@ -504,6 +502,10 @@ class CitizenRequest(models.Model):
     def action_print_receipt(self):
         """Print the receipt (récépissé); it acknowledges a request that had
         no acknowledgement yet."""
+        activity_type = self.env.ref(
+            "citizen_relation.mail_activity_type_acknowledge",
+            raise_if_not_found=False,
+        )
         for request in self.filtered(lambda r: not r.date_acknowledged):
             request.write(
                 {
@@ -511,6 +513,10 @@ class CitizenRequest(models.Model):
                     "date_acknowledged": fields.Datetime.now(),
                 }
             )
+            # The receipt handed over or posted replaces the call back.
+            request.activity_ids.filtered(
+                lambda a, t=activity_type: a.activity_type_id == t
+            ).action_feedback(feedback=self.env._("Receipt printed."))
         report = self.env.ref("citizen_relation.action_report_request_receipt")
         return report.report_action(self)
 
@@ -704,13 +710,16 @@ class CitizenRequest(models.Model):
         """A new email to the alias creates a request on the email channel."""
         values = dict(custom_values or {})
         email_from = msg_dict.get("email_from") or ""
-        names = tools.email_split_tuples(email_from)
+        names = email_split_tuples(email_from)
         name, email = names[0] if names else ("", email_from)
         values.setdefault(
             "title", msg_dict.get("subject") or self.env._("(no subject)")
         )
+        # Without a name, mail.thread would use the subject as reference.
+        values.setdefault("name", "/")
         values.setdefault("channel", "email")
         values.setdefault("source_ref", msg_dict.get("message_id"))
+        values.setdefault("description", msg_dict.get("body"))
         values.setdefault("contact_email", email)
         values.setdefault("contact_name", name or email)
         if msg_dict.get("author_id"):
@@ -729,7 +738,7 @@ class CitizenRequest(models.Model):
         itself; only a genuine message of the requester reopens a resolved
         request."""
         res = super().message_update(msg_dict, update_vals=None)
-        if not msg_dict.get("is_auto_submitted") and not msg_dict.get("is_bounce"):
+        if not self.env.context.get("citizen_auto_submitted"):
             author = msg_dict.get("author_id")
             to_reopen = self.filtered(
                 lambda r: r.is_closed

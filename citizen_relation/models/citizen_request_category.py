@@ -59,7 +59,7 @@ class CitizenRequestCategory(models.Model):
         default=36,
         help="How long the requester's personal data is kept after closure.",
     )
-    company_id = fields.Many2one("res.company", string="Company", index=True)
+    company_id = fields.Many2one("res.company", index=True)
     request_count = fields.Integer(compute="_compute_request_count")
 
     _sql_constraints = [

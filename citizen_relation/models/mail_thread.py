@@ -1,4 +1,9 @@
+import codecs
+import logging
+
 from odoo import api, models
+
+_logger = logging.getLogger(__name__)
 
 # Headers set by out-of-office replies, vacation robots and mailing lists
 # (RFC 3834 and the de-facto headers of common mail servers).
@@ -11,9 +16,35 @@ class MailThread(models.AbstractModel):
 
     @api.model
     def message_parse(self, message, save_original=False):
-        msg_dict = super().message_parse(message, save_original=save_original)
-        msg_dict["is_auto_submitted"] = self._citizen_is_auto_submitted(message)
-        return msg_dict
+        self._citizen_fix_unknown_charsets(message)
+        return super().message_parse(message, save_original=save_original)
+
+    @api.model
+    def _citizen_fix_unknown_charsets(self, message):
+        """Replace charsets Python does not know, so that the text is kept
+        instead of the whole email failing: UTF-8 when the bytes are valid
+        UTF-8, else Windows-1252, which decodes any byte."""
+        for part in message.walk():
+            if part.is_multipart():
+                continue
+            charset = part.get_param("charset")
+            if not charset or not isinstance(charset, str):
+                continue
+            try:
+                codecs.lookup(charset)
+            except LookupError:
+                payload = part.get_payload(decode=True) or b""
+                try:
+                    payload.decode("utf-8")
+                    fallback = "utf-8"
+                except UnicodeDecodeError:
+                    fallback = "windows-1252"
+                _logger.info(
+                    "Unknown charset %r in incoming email, read as %s",
+                    charset,
+                    fallback,
+                )
+                part.set_param("charset", fallback)
 
     @api.model
     def _citizen_is_auto_submitted(self, message):
@@ -28,12 +59,14 @@ class MailThread(models.AbstractModel):
 
     @api.model
     def _message_route_process(self, message, message_dict, routes):
-        # Robots never open a citizen request: drop the routes that would
-        # create one; replies to an existing request are still logged on it.
-        if message_dict.get("is_auto_submitted"):
+        if self._citizen_is_auto_submitted(message):
+            # Robots never open a citizen request: drop the routes that would
+            # create one; replies to an existing request are still logged on
+            # it, and the context tells message_update not to act on them.
             routes = [
                 route
                 for route in routes or []
                 if not (route[0] == "citizen.request" and not route[1])
             ]
+            self = self.with_context(citizen_auto_submitted=True)
         return super()._message_route_process(message, message_dict, routes)

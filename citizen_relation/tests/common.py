@@ -1,0 +1,165 @@
+from datetime import datetime
+
+from odoo.addons.base.tests.common import new_test_user
+from odoo.addons.mail.tests.common import MailCommon
+
+# Wednesday 4 March 2026, 10:00 UTC: tests freeze the clock here.
+NOW = datetime(2026, 3, 4, 10, 0, 0)
+
+RAW_EMAIL = """Return-Path: {return_path}
+To: {to}
+cc: {cc}
+Received: by mail.example.org (Postfix, from userid 10002)
+    id 5DF9ABFB2A; Tue, 3 Mar 2026 09:00:00 +0100 (CET)
+From: {email_from}
+Subject: {subject}
+MIME-Version: 1.0
+Content-Type: text/plain; charset="utf-8"
+Content-Transfer-Encoding: 8bit
+Date: Wed, 4 Mar 2026 09:30:00 +0000
+Message-ID: {msg_id}
+{extra}
+
+Bonjour,
+Il y a un nid de poule profond devant le 12 rue Victor Hugo.
+Merci de faire le necessaire.
+"""
+
+
+class CitizenRequestCommon(MailCommon):
+    """Town hall with a calendar, a category, agents, a manager and a citizen
+    with a portal account. Nothing is taken from demo data."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.company = cls.company_admin
+        cls.company.write(
+            {
+                "name": "Mairie de Valmont",
+                "email": "accueil@valmont.example.org",
+                "phone": "01 23 45 67 89",
+                "street": "1 place de la Mairie",
+                "zip": "76540",
+                "city": "Valmont",
+            }
+        )
+        # Monday to Friday, 8-12 and 13-17 (the default attendances).
+        cls.calendar = cls.env["resource.calendar"].create(
+            {"name": "Mairie", "tz": "UTC", "company_id": cls.company.id}
+        )
+        cls.company.resource_calendar_id = cls.calendar
+        cls.Request = cls.env["citizen.request"]
+        cls.category_parent = cls.env["citizen.request.category"].create(
+            {"name": "Voirie", "code": "T-VOIRIE", "delay_days": 10}
+        )
+        cls.category = cls.env["citizen.request.category"].create(
+            {
+                "name": "Nid de poule",
+                "code": "T-NID",
+                "parent_id": cls.category_parent.id,
+                "delay_days": 5,
+                "default_priority": "1",
+            }
+        )
+        cls.category_noise = cls.env["citizen.request.category"].create(
+            {"name": "Bruit", "code": "T-BRUIT", "delay_days": 15}
+        )
+        cls.user_agent = new_test_user(
+            cls.env,
+            login="agent_voirie",
+            name="Agnès Voirie",
+            email="agnes.voirie@valmont.example.org",
+            groups="citizen_relation.group_citizen_agent",
+            company_id=cls.company.id,
+            notification_type="inbox",
+        )
+        cls.user_agent_2 = new_test_user(
+            cls.env,
+            login="agent_etat_civil",
+            name="Bruno Etat-Civil",
+            email="bruno.ec@valmont.example.org",
+            groups="citizen_relation.group_citizen_agent",
+            company_id=cls.company.id,
+            notification_type="inbox",
+        )
+        cls.user_manager = new_test_user(
+            cls.env,
+            login="chef_st",
+            name="Claire Services-Techniques",
+            email="claire.st@valmont.example.org",
+            groups="citizen_relation.group_citizen_manager",
+            company_id=cls.company.id,
+            notification_type="inbox",
+        )
+        cls.user_citizen = new_test_user(
+            cls.env,
+            login="citoyen",
+            name="Denise Martin",
+            email="denise.martin@example.net",
+            groups="base.group_portal",
+            company_id=cls.company.id,
+        )
+        cls.partner_citizen = cls.user_citizen.partner_id
+        cls.user_citizen_2 = new_test_user(
+            cls.env,
+            login="citoyen2",
+            name="Étienne Petit",
+            email="etienne.petit@example.net",
+            groups="base.group_portal",
+            company_id=cls.company.id,
+        )
+        # Fresh aliases rather than writing on the shipped one: the gateway
+        # reports failures through a second cursor, which would wait forever
+        # on a row locked by the test transaction.
+        Alias = cls.env["mail.alias"]
+        model = cls.env["ir.model"]._get_id("citizen.request")
+        cls.alias = Alias.create(
+            {
+                "alias_name": "demandes-test",
+                "alias_model_id": model,
+                "alias_domain_id": cls.mail_alias_domain.id,
+                "alias_contact": "everyone",
+            }
+        )
+        cls.alias_email = f"demandes-test@{cls.alias_domain}"
+        cls.alias_roads = Alias.create(
+            {
+                "alias_name": "voirie-test",
+                "alias_model_id": model,
+                "alias_domain_id": cls.mail_alias_domain.id,
+                "alias_contact": "everyone",
+                "alias_defaults": repr({"category_id": cls.category.id}),
+            }
+        )
+        cls.alias_roads_email = f"voirie-test@{cls.alias_domain}"
+
+    def _request_mails(self, request):
+        return (
+            self.env["mail.mail"]
+            .sudo()
+            .search(
+                [("model", "=", "citizen.request"), ("res_id", "=", request.id)],
+                order="id",
+            )
+        )
+
+    def _acknowledgements(self, request):
+        return self._request_mails(request).filtered(
+            lambda mail: "we have received your request" in (mail.subject or "")
+        )
+
+    def _callback_activities(self, request):
+        activity_type = self.env.ref("citizen_relation.mail_activity_type_acknowledge")
+        return request.activity_ids.filtered(
+            lambda activity: activity.activity_type_id == activity_type
+        )
+
+    def _create_request(self, **values):
+        vals = {
+            "title": "Nid de poule",
+            "category_id": self.category.id,
+            "channel": "web",
+        }
+        vals.update(values)
+        return self.Request.create(vals)

@@ -1,0 +1,115 @@
+from datetime import date, datetime
+
+from freezegun import freeze_time
+
+from odoo.tests import tagged
+
+from .common import NOW, CitizenRequestCommon
+
+
+@tagged("post_install", "-at_install")
+class TestCitizenRequestChannelReport(CitizenRequestCommon):
+    def _request(self, channel, acknowledged=None, closed=None, stage=None, **vals):
+        values = {
+            "title": f"Demande {channel}",
+            "channel": channel,
+            "company_id": self.town.id,
+            "category_id": self.category.id,
+            "contact_name": "Usager",
+        }
+        values.update(vals)
+        with freeze_time(NOW):
+            request = self.Request.create(values)
+        updates = {
+            "date_received": datetime(2026, 3, 2, 8, 0),
+            "date_deadline": date(2026, 3, 9),
+            "date_acknowledged": acknowledged or False,
+        }
+        if stage:
+            updates.update(
+                stage_id=self.env.ref(f"citizen_relation.{stage}").id,
+                date_closed=closed,
+            )
+        request.write(updates)
+        return request
+
+    def _rate(self, request, score):
+        self.env["rating.rating"].create(
+            {
+                "res_model_id": self.env["ir.model"]._get_id("citizen.request"),
+                "res_id": request.id,
+                "rating": score,
+                "consumed": True,
+            }
+        )
+
+    def test_channel_figures(self):
+        """Figures per channel match those computed by hand:
+
+        web: 3 requests acknowledged after 2, 4 and 6 hours (median 4); two
+        resolved after 48 h (on time) and 240 h (late): median 144 h, 50 % on
+        time; rated 5 and 1: average 3.
+        phone: 2 requests, one rejected (not resolved), one acknowledged after
+        24 h and resolved after 72 h, on time.
+        """
+        self.town = self.env["res.company"].create({"name": "Commune de Test"})
+        a = self._request(
+            "web",
+            acknowledged=datetime(2026, 3, 2, 10, 0),
+            stage="stage_resolved",
+            closed=datetime(2026, 3, 4, 8, 0),
+            contact_email="a@example.org",
+        )
+        b = self._request(
+            "web",
+            acknowledged=datetime(2026, 3, 2, 12, 0),
+            stage="stage_closed",
+            closed=datetime(2026, 3, 12, 8, 0),
+            contact_email="b@example.org",
+        )
+        c = self._request("web", acknowledged=datetime(2026, 3, 2, 14, 0))
+        c.date_deadline = date(2000, 1, 3)  # late whatever today is
+        self._request(
+            "phone", stage="stage_rejected", closed=datetime(2026, 3, 3, 8, 0)
+        )
+        self._request(
+            "phone",
+            acknowledged=datetime(2026, 3, 3, 8, 0),
+            stage="stage_resolved",
+            closed=datetime(2026, 3, 5, 8, 0),
+        )
+        self._rate(a, 5)
+        self._rate(b, 1)
+        self.env.flush_all()
+
+        Report = self.env["citizen.request.channel.report"]
+        lines = Report.search([("company_id", "=", self.town.id)])
+        self.assertEqual(sorted(lines.mapped("channel")), ["phone", "web"])
+        web = lines.filtered(lambda line: line.channel == "web")
+        phone = lines.filtered(lambda line: line.channel == "phone")
+
+        self.assertEqual(web.request_count, 3)
+        self.assertEqual(web.acknowledged_count, 3)
+        self.assertAlmostEqual(web.median_ack_hours, 4.0)
+        self.assertEqual(web.resolved_count, 2)
+        self.assertAlmostEqual(web.median_resolve_hours, 144.0)
+        self.assertAlmostEqual(web.on_time_rate, 50.0)
+        self.assertAlmostEqual(web.avg_rating, 3.0)
+        self.assertEqual(web.late_count, 1)
+
+        self.assertEqual(phone.request_count, 2)
+        self.assertEqual(phone.acknowledged_count, 1)
+        self.assertAlmostEqual(phone.median_ack_hours, 24.0)
+        self.assertEqual(phone.resolved_count, 1)
+        self.assertAlmostEqual(phone.median_resolve_hours, 72.0)
+        self.assertAlmostEqual(phone.on_time_rate, 100.0)
+        self.assertFalse(phone.avg_rating)
+        self.assertEqual(phone.late_count, 0)
+
+    def test_agent_reads_report(self):
+        lines = (
+            self.env["citizen.request.channel.report"]
+            .with_user(self.user_agent)
+            .search([])
+        )
+        self.assertTrue(all(line.request_count > 0 for line in lines))

@@ -1,0 +1,189 @@
+import re
+
+from freezegun import freeze_time
+
+from odoo.tests import Form, tagged
+from odoo.tools import format_date
+
+from .common import NOW, RAW_EMAIL, CitizenRequestCommon
+
+
+@tagged("post_install", "-at_install")
+class TestCitizenRequestChannels(CitizenRequestCommon):
+    @freeze_time(NOW)
+    def test_six_channels_one_treatment(self):
+        """The same category through each of the six channels: six references,
+        the same deadline, the same acknowledgement (or, without email, the
+        call-back activity), each made exactly once."""
+        Request = self.Request.with_user(self.user_agent)
+        web = Request.create(
+            {
+                "title": "Nid de poule rue Victor Hugo",
+                "channel": "web",
+                "category_id": self.category.id,
+                "contact_name": "Denise Martin",
+                "contact_email": "denise.martin@example.net",
+            }
+        )
+        with self.mock_mail_gateway():
+            self.format_and_process(
+                RAW_EMAIL,
+                "Gaston Leroy <gaston.leroy@example.com>",
+                self.alias_roads_email,
+                subject="Nid de poule rue Victor Hugo (email)",
+                target_model="citizen.request",
+                target_field="title",
+            )
+        email = self.Request.search(
+            [("title", "=", "Nid de poule rue Victor Hugo (email)")]
+        )
+        phone = Request.create(
+            {
+                "title": "Nid de poule rue Victor Hugo (téléphone)",
+                "channel": "phone",
+                "category_id": self.category.id,
+                "contact_name": "Henri Dubois",
+                "contact_phone": "06 11 22 33 44",
+            }
+        )
+        wizard = Form(
+            self.env["citizen.request.quick.entry"].with_user(self.user_agent)
+        )
+        wizard.channel = "counter"
+        wizard.contact_name = "Irène Moreau"
+        wizard.category_id = self.category
+        wizard.title = "Nid de poule rue Victor Hugo (accueil)"
+        counter = wizard.save()._create_request()
+        social = Request.create(
+            {
+                "title": "Nid de poule rue Victor Hugo (réseau social)",
+                "channel": "social",
+                "source_ref": "https://social.example/@jules/1234",
+                "category_id": self.category.id,
+                "contact_name": "Jules Bernard",
+                "contact_email": "jules.bernard@example.com",
+            }
+        )
+        api = Request.create(
+            {
+                "title": "Nid de poule rue Victor Hugo (application)",
+                "channel": "api",
+                "category_id": self.category.id,
+                "contact_name": "Karine Roux",
+                "contact_email": "karine.roux@example.com",
+            }
+        )
+        requests = web | email | phone | counter | social | api
+        self.assertEqual(len(requests), 6)
+        self.assertEqual(
+            sorted(requests.mapped("channel")),
+            sorted(["web", "email", "phone", "counter", "social", "api"]),
+        )
+        # References: DEM-<year>-<number>, all different.
+        for request in requests:
+            self.assertRegex(request.name, r"^DEM-2026-\d{5}$")
+        self.assertEqual(len(set(requests.mapped("name"))), 6)
+        # Same deadline: 5 working days after Wednesday 4 March 2026.
+        self.assertEqual(
+            set(requests.mapped("date_deadline")), {NOW.date().replace(day=11)}
+        )
+        # Same acknowledgement for every request that gave an email.
+        with_email = web | email | social | api
+        bodies = set()
+        for request in with_email:
+            acks = self._acknowledgements(request)
+            self.assertEqual(len(acks), 1, request.channel)
+            self.assertEqual(request.acknowledgement_method, "email")
+            self.assertEqual(request.date_acknowledged, NOW)
+            self.assertIn(request.partner_id, acks.recipient_ids)
+            self.assertFalse(self._callback_activities(request))
+            body = acks.body_html
+            self.assertIn(request.name, body)
+            self.assertIn(format_date(self.env, NOW.date()), body)  # received
+            self.assertIn("Nid de poule", body)  # service in charge
+            self.assertIn("01 23 45 67 89", body)  # how to reach it
+            self.assertIn("5 working days", body)  # announced delay
+            self.assertIn(f"/my/requests/{request.id}", body)  # link to follow
+            # Apart from the reference, names and links, all the same text.
+            # Compare the message itself, without the layout's preview line.
+            normalised = str(acks.mail_message_id.body).replace(request.name, "REF")
+            normalised = re.sub(r'href="[^"]*"', "", normalised)
+            normalised = normalised.replace(request.partner_id.name, "NAME")
+            normalised = normalised.replace(request.title, "TITLE")
+            bodies.add(normalised)
+        self.assertEqual(len(bodies), 1, bodies)
+        # Without email: one call-back activity for the agent, no email.
+        for request in phone | counter:
+            self.assertFalse(self._acknowledgements(request))
+            self.assertEqual(len(self._callback_activities(request)), 1)
+            self.assertEqual(request.acknowledgement_method, "callback")
+            self.assertEqual(
+                self._callback_activities(request).user_id, self.user_agent
+            )
+        # Re-saving or re-triggering never acknowledges twice.
+        requests.write({"description": "<p>Complément</p>"})
+        requests._send_acknowledgement()
+        for request in with_email:
+            self.assertEqual(len(self._acknowledgements(request)), 1)
+        for request in phone | counter:
+            self.assertEqual(len(self._callback_activities(request)), 1)
+
+    @freeze_time(NOW)
+    def test_requester_matched_or_created(self):
+        """The name, email and phone given are matched to an existing partner;
+        an unknown requester gets a new partner."""
+        by_email = self._create_request(contact_email="Denise.Martin@Example.NET ")
+        self.assertEqual(by_email.partner_id, self.partner_citizen)
+        self.partner_citizen.phone = "+33 6 12 34 56 78"
+        by_phone = self._create_request(
+            channel="phone", contact_name="Mme Martin", contact_phone="0612345678"
+        )
+        self.assertEqual(by_phone.partner_id, self.partner_citizen)
+        new = self._create_request(
+            contact_name="Louis Nouveau", contact_email="louis@example.org"
+        )
+        self.assertEqual(new.partner_id.name, "Louis Nouveau")
+        self.assertEqual(new.partner_id.email, "louis@example.org")
+        self.assertEqual(new.requester_kind, "citizen")
+        self.assertIn(new.partner_id, new.message_partner_ids)
+
+    @freeze_time(NOW)
+    def test_requester_kind_organisation(self):
+        school = self.env["res.partner"].create(
+            {"name": "École Jules Ferry", "is_company": True}
+        )
+        director = self.env["res.partner"].create(
+            {
+                "name": "Mme la directrice",
+                "parent_id": school.id,
+                "email": "dir@ecole.example.org",
+            }
+        )
+        request = self._create_request(partner_id=director.id)
+        self.assertEqual(request.requester_kind, "organisation")
+        self.assertEqual(request.contact_email, "dir@ecole.example.org")
+
+    @freeze_time(NOW)
+    def test_stage_emails_and_resolution_rating(self):
+        """Entering a stage with a template tells the requester; resolving
+        sends the resolution email with rating links."""
+        request = self._create_request(partner_id=self.partner_citizen.id)
+        self.flush_tracking()
+        with self.mock_mail_gateway():
+            request.stage_id = self.env.ref("citizen_relation.stage_taken")
+            self.flush_tracking()
+            request.action_resolve()
+            self.flush_tracking()
+        subjects = self._request_mails(request).mapped("subject")
+        self.assertIn(
+            f'{request.name}: your request is now "Taken in charge"', subjects
+        )
+        resolved = self._request_mails(request).filtered(
+            lambda m: m.subject == f"{request.name}: your request has been resolved"
+        )
+        self.assertEqual(len(resolved), 1)
+        token = request._rating_get_access_token()
+        self.assertIn(f"/rate/{token}/5", resolved.body_html)
+        self.assertTrue(request.date_closed)
+        request.action_reopen()
+        self.assertFalse(request.date_closed)

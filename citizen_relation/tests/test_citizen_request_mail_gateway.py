@@ -1,0 +1,185 @@
+from freezegun import freeze_time
+
+from odoo.tests import tagged
+
+from .common import NOW, RAW_EMAIL, CitizenRequestCommon
+
+BOUNCE_EMAIL = """Return-Path: <>
+To: {to}
+From: Mail Delivery System <MAILER-DAEMON@mail.example.org>
+Subject: {subject}
+Date: Wed, 4 Mar 2026 09:40:00 +0000
+Message-ID: {msg_id}
+MIME-Version: 1.0
+Content-Type: multipart/report; report-type=delivery-status;
+    boundary="BOUNDARY"
+{extra}
+
+--BOUNDARY
+Content-Type: text/plain; charset=us-ascii
+
+This is the mail system at host mail.example.org.
+I'm sorry to have to inform you that your message could not be delivered.
+
+--BOUNDARY
+Content-Type: message/delivery-status
+
+Reporting-MTA: dns; mail.example.org
+Final-Recipient: rfc822; {email_from}
+Action: failed
+Status: 5.1.1
+
+--BOUNDARY--
+"""
+
+BAD_CHARSET_EMAIL = """Return-Path: {return_path}
+To: {to}
+From: {email_from}
+Subject: {subject}
+MIME-Version: 1.0
+Content-Type: text/plain; charset="x-unknown-charset"
+Content-Transfer-Encoding: 8bit
+Date: Wed, 4 Mar 2026 09:30:00 +0000
+Message-ID: {msg_id}
+{extra}
+
+Le lampadaire du square Verlaine est en panne depuis une semaine.
+"""
+
+
+@tagged("post_install", "-at_install")
+class TestCitizenRequestMailGateway(CitizenRequestCommon):
+    def _send(self, template=RAW_EMAIL, **kwargs):
+        kwargs.setdefault("email_from", "Gaston Leroy <gaston.leroy@example.com>")
+        kwargs.setdefault("to", self.alias_email)
+        kwargs.setdefault("subject", "Nid de poule rue Victor Hugo")
+        with self.mock_mail_gateway():
+            self.env["mail.thread"].sudo().message_process(
+                None, self.format(template, **kwargs)
+            )
+
+    def _requests(self):
+        return self.Request.search([("channel", "=", "email")])
+
+    @freeze_time(NOW)
+    def test_new_email_creates_request(self):
+        with self.mock_mail_gateway():
+            request = self.format_and_process(
+                RAW_EMAIL,
+                "Gaston Leroy <gaston.leroy@example.com>",
+                self.alias_roads_email,
+                subject="Nid de poule rue Victor Hugo",
+                msg_id="<first-message@example.com>",
+                target_model="citizen.request",
+                target_field="title",
+            )
+        self.assertEqual(len(request), 1)
+        self.assertEqual(request.channel, "email")
+        self.assertEqual(request.source_ref, "<first-message@example.com>")
+        self.assertEqual(request.category_id, self.category)
+        self.assertEqual(request.partner_id.email, "gaston.leroy@example.com")
+        self.assertEqual(request.partner_id.name, "Gaston Leroy")
+        self.assertEqual(request.contact_email, "gaston.leroy@example.com")
+        incoming = request.message_ids.filtered(
+            lambda m: m.message_id == "<first-message@example.com>"
+        )
+        self.assertIn("nid de poule profond", incoming.body)
+        self.assertIn("nid de poule profond", request.description)
+        self.assertEqual(len(self._acknowledgements(request)), 1)
+        # The same email delivered again creates nothing and sends nothing.
+        self._send(msg_id="<first-message@example.com>")
+        self.assertEqual(self._requests(), request)
+        self.assertEqual(len(self._acknowledgements(request)), 1)
+
+    @freeze_time(NOW)
+    def test_known_sender_is_matched(self):
+        self._send(email_from="Denise <denise.martin@example.net>")
+        request = self._requests()
+        self.assertEqual(request.partner_id, self.partner_citizen)
+
+    @freeze_time(NOW)
+    def test_auto_reply_creates_nothing(self):
+        """Out-of-office replies and robots never open a request."""
+        self._send(extra="Auto-Submitted: auto-replied", msg_id="<ooo-1@example.com>")
+        self._send(extra="X-Autoreply: yes", msg_id="<ooo-2@example.com>")
+        self._send(extra="Precedence: auto_reply", msg_id="<ooo-3@example.com>")
+        self.assertFalse(self._requests())
+        # A person writing "Auto-Submitted: no" is a person.
+        self._send(extra="Auto-Submitted: no", msg_id="<human@example.com>")
+        self.assertEqual(len(self._requests()), 1)
+
+    @freeze_time(NOW)
+    def test_bounce_creates_nothing(self):
+        """A delivery status notification is a bounce, never a request."""
+        self._send(
+            template=BOUNCE_EMAIL,
+            subject="Undelivered Mail Returned to Sender",
+            email_from="gaston.leroy@example.com",
+            msg_id="<bounce-1@mail.example.org>",
+        )
+        self.assertFalse(
+            self.Request.search([]).filtered(lambda r: "Undelivered" in r.title)
+        )
+
+    @freeze_time(NOW)
+    def test_malformed_charset_is_kept(self):
+        """An unknown charset loses neither the request nor its text."""
+        self._send(
+            template=BAD_CHARSET_EMAIL,
+            subject="Lampadaire en panne",
+            msg_id="<charset@example.com>",
+        )
+        request = self._requests()
+        self.assertEqual(len(request), 1)
+        self.assertEqual(request.title, "Lampadaire en panne")
+        incoming = request.message_ids.filtered(
+            lambda m: m.message_id == "<charset@example.com>"
+        )
+        self.assertIn("square Verlaine", incoming.body)
+
+    @freeze_time(NOW)
+    def test_reply_threads_onto_request(self):
+        """A reply lands on its request; from the requester it reopens a
+        resolved request; an auto-reply never does."""
+        self._send(msg_id="<original@example.com>")
+        request = self._requests()
+        ack = self._acknowledgements(request)
+        request.action_resolve()
+        self.assertTrue(request.is_closed)
+        # Out-of-office answer to the resolution email: logged, not reopened.
+        self._send(
+            subject=f"Re: {request.name}",
+            msg_id="<ooo-reply@example.com>",
+            extra=f"In-Reply-To: {ack.message_id}\nAuto-Submitted: auto-replied",
+        )
+        self.assertEqual(len(self._requests()), 1)
+        self.assertTrue(request.is_closed)
+        self.assertIn(
+            "<ooo-reply@example.com>", request.message_ids.mapped("message_id")
+        )
+        # The citizen answers: the message is on the request, which reopens.
+        self._send(
+            subject=f"Re: {request.name}",
+            msg_id="<reply@example.com>",
+            extra=f"In-Reply-To: {ack.message_id}",
+        )
+        self.assertEqual(len(self._requests()), 1)
+        self.assertIn("<reply@example.com>", request.message_ids.mapped("message_id"))
+        self.assertFalse(request.is_closed)
+
+    @freeze_time(NOW)
+    def test_reply_does_not_reopen_closed_request(self):
+        self._send(msg_id="<original-2@example.com>")
+        request = self._requests()
+        ack = self._acknowledgements(request)
+        request.action_close()
+        self._send(
+            subject=f"Re: {request.name}",
+            msg_id="<late-reply@example.com>",
+            extra=f"In-Reply-To: {ack.message_id}",
+        )
+        self.assertEqual(len(self._requests()), 1)
+        self.assertTrue(request.is_closed)
+        self.assertEqual(
+            request.stage_id, self.env.ref("citizen_relation.stage_closed")
+        )
