@@ -19,7 +19,6 @@ class TestCitizenRequestForm(CitizenPortalCase):
             "city": "Villebourg",
             "contact_name": "Eve Citizen",
             "contact_email": "eve.citizen@example.org",
-            "contact_phone": "06 12 34 56 78",
             "consent": "1",
         }
         data.update(values)
