@@ -24,17 +24,18 @@ class TestCitizenPortalTours(CitizenPortalCase):
         )
 
     def test_portal_requests_tour(self):
-        """A citizen sees only their requests, filters them and rates an answer."""
+        """A member of an organisation sees their requests and their
+        organisation's, not other citizens'; filters them and rates an answer."""
         resolved = self.env["citizen.request"].create(
             {
-                "title": "Resolved lamp of Alice",
+                "title": "Resolved lamp of Claire",
                 "category_id": self.category_road.id,
-                "partner_id": self.user_alice.partner_id.id,
+                "partner_id": self.user_member1.partner_id.id,
             }
         )
         resolved.action_resolve()
         self.start_tour(
-            "/my/requests", "citizen_portal_requests_tour", login="alice_citizen"
+            "/my/requests", "citizen_portal_requests_tour", login="member1_org"
         )
         rating = resolved.rating_ids.filtered("consumed")
         self.assertEqual(rating.rating, 5)

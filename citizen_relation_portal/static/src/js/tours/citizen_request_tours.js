@@ -175,11 +175,17 @@ registry.category("web_tour.tours").add("citizen_portal_requests_tour", {
     url: "/my/requests",
     steps: () => [
         {
-            content: "Only the citizen's own requests are listed",
-            trigger: ".o_citizen_request_row:contains('Pothole in Alice street')",
+            content: "The member's own requests are listed",
+            trigger: ".o_citizen_request_row:contains('Resolved lamp of Claire')",
         },
         {
-            trigger: "main:not(:contains('Bob secret lamp'))",
+            content: "... and those of their organisation",
+            trigger: ".o_citizen_request_row:contains('Park bench broken')",
+        },
+        {
+            content: "... but not other citizens' requests",
+            trigger:
+                "main:not(:contains('Bob secret lamp')):not(:contains('Pothole in Alice street'))",
         },
         {
             content: "The list passes the accessibility check",
@@ -196,14 +202,14 @@ registry.category("web_tour.tours").add("citizen_portal_requests_tour", {
             run: "click",
         },
         {
-            trigger: ".o_citizen_request_row:contains('Resolved lamp of Alice')",
+            trigger: ".o_citizen_request_row:contains('Resolved lamp of Claire')",
         },
         {
-            trigger: "main:not(:contains('Pothole in Alice street'))",
+            trigger: "main:not(:contains('Park bench broken'))",
         },
         {
             content: "Open the resolved request",
-            trigger: ".o_citizen_request_row:contains('Resolved lamp of Alice') a",
+            trigger: ".o_citizen_request_row:contains('Resolved lamp of Claire') a",
             run: "click",
         },
         {
