@@ -2,12 +2,14 @@
 
 Services are the public request categories; requests are the requests of
 those categories. Only public data leaves through the GET methods: the
-reference, the status, the category, the title, the place and the dates,
-never the requester nor the free text of the request.
+reference, the status, the category, the title, the place (street without
+house number, coordinates rounded) and the dates, never the requester nor the
+free text of the request.
 """
 
 import json
 import logging
+import re
 from datetime import datetime, time, timedelta, timezone
 
 from lxml import etree
@@ -23,6 +25,10 @@ FORMATS = {"json": "application/json", "xml": "text/xml"}
 MAX_RESULTS = 1000
 MAX_DAYS = 90
 MAX_DESCRIPTION = 4000
+# GET methods publish places, not homes: no house number, and coordinates
+# rounded to 3 decimals (about 110 m)
+HOUSE_NUMBER = re.compile(r"^\s*\d+\s*(bis|ter|quater|[a-z])?\b[\s,]*", re.IGNORECASE)
+COORDINATE_DIGITS = 3
 # tag of the items of a list, in XML
 XML_ITEM_TAGS = {
     "services": "service",
@@ -178,10 +184,23 @@ class Open311Controller(http.Controller):
         team = citizen_request["team_id"] if "team_id" in citizen_request else False
         return (team and team.name) or citizen_request.company_id.name
 
+    def _public_street(self, street):
+        """The street without its house number, which could point at a home."""
+        return HOUSE_NUMBER.sub("", street or "").strip()
+
+    def _public_coordinate(self, value):
+        """Coordinates rounded to about a hundred metres, for the same reason."""
+        return round(value, COORDINATE_DIGITS)
+
     def _request_values(self, citizen_request):
         """Public fields of a request; nothing about the requester."""
         address = ", ".join(
-            part for part in (citizen_request.street, citizen_request.city) if part
+            part
+            for part in (
+                self._public_street(citizen_request.street),
+                citizen_request.city,
+            )
+            if part
         )
         has_location = citizen_request.latitude or citizen_request.longitude
         return {
@@ -201,8 +220,16 @@ class Open311Controller(http.Controller):
             "address": address,
             "address_id": "",
             "zipcode": citizen_request.zip or "",
-            "lat": citizen_request.latitude if has_location else None,
-            "long": citizen_request.longitude if has_location else None,
+            "lat": (
+                self._public_coordinate(citizen_request.latitude)
+                if has_location
+                else None
+            ),
+            "long": (
+                self._public_coordinate(citizen_request.longitude)
+                if has_location
+                else None
+            ),
             "media_url": "",
         }
 

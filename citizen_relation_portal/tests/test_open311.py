@@ -261,10 +261,13 @@ class TestOpen311(CitizenPortalCase):
             self._assert_error(self._get(f"/requests.{fmt}?status=pending"), 400, fmt)
 
     def test_get_one_request(self):
+        self.request_alice.write({"latitude": 48.856614, "longitude": 2.3522219})
         body = self._get(f"/requests/{self.request_alice.name}.json").json()
         self.assertEqual(len(body), 1)
         self.assertEqual(body[0]["service_request_id"], self.request_alice.name)
-        self.assertEqual(body[0]["address"], "12 rue des Lilas, Villebourg")
+        # a place, not a home: no house number, coordinates rounded
+        self.assertEqual(body[0]["address"], "rue des Lilas, Villebourg")
+        self.assertEqual((body[0]["lat"], body[0]["long"]), (48.857, 2.352))
         root = etree.fromstring(
             self._get(f"/requests/{self.request_alice.name}.xml").content
         )
