@@ -349,7 +349,9 @@ class CitizenRequest(models.Model):
         requests._find_or_create_requester()
         requests._subscribe_requester()
         for request in requests.filtered("stage_id.is_closed"):
-            request.date_closed = fields.Datetime.now()
+            if not request.date_closed:
+                request.date_closed = fields.Datetime.now()
+        requests.filtered("duplicate_of_id")._follow_original()
         return requests
 
     def write(self, vals):

@@ -134,9 +134,9 @@ class TestCitizenRequestChannels(CitizenRequestCommon):
         an unknown requester gets a new partner."""
         by_email = self._create_request(contact_email="Denise.Martin@Example.NET ")
         self.assertEqual(by_email.partner_id, self.partner_citizen)
-        self.partner_citizen.phone = "+33 6 12 34 56 78"
+        self.partner_citizen.phone = "+33 6 91 82 73 64"
         by_phone = self._create_request(
-            channel="phone", contact_name="Mme Martin", contact_phone="0612345678"
+            channel="phone", contact_name="Mme Martin", contact_phone="0691827364"
         )
         self.assertEqual(by_phone.partner_id, self.partner_citizen)
         new = self._create_request(

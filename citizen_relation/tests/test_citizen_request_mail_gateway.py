@@ -58,8 +58,15 @@ class TestCitizenRequestMailGateway(CitizenRequestCommon):
                 None, self.format(template, **kwargs)
             )
 
+    def setUp(self):
+        super().setUp()
+        self.last_id = self.Request.search([], order="id desc", limit=1).id or 0
+
     def _requests(self):
-        return self.Request.search([("channel", "=", "email")])
+        """Requests created by email during the test."""
+        return self.Request.search(
+            [("channel", "=", "email"), ("id", ">", self.last_id)]
+        )
 
     @freeze_time(NOW)
     def test_new_email_creates_request(self):

@@ -10,12 +10,12 @@ from .common import NOW, CitizenRequestCommon
 class TestCitizenRequestQuickEntry(CitizenRequestCommon):
     @freeze_time(NOW)
     def test_find_citizen_by_phone_and_record(self):
-        self.partner_citizen.phone = "06 12 34 56 78"
+        self.partner_citizen.phone = "06 91 82 73 64"
         wizard = Form(
             self.env["citizen.request.quick.entry"].with_user(self.user_agent)
         )
         wizard.channel = "phone"
-        wizard.search_term = "0612345678"
+        wizard.search_term = "0691827364"
         self.assertEqual(wizard.partner_id, self.partner_citizen)
         self.assertEqual(wizard.contact_email, "denise.martin@example.net")
         wizard.category_id = self.category
