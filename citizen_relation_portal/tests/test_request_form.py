@@ -217,6 +217,30 @@ class TestCitizenRequestForm(CitizenPortalCase):
         self.assertIn('id="photos_error"', response.text)
         self.assertFalse(self._requests_of("eve.citizen@example.org"))
 
+    def test_hostile_uploads_refused(self):
+        svg = b'<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>'
+        cases = [
+            [("photos", ("drawing.svg", svg, "image/svg+xml"))],
+            [
+                (
+                    "photos",
+                    ("page.html", b"<html><script>x</script></html>", "text/html"),
+                )
+            ],
+            [("photos", ("empty.png", b"", "image/png"))],
+            [
+                ("photos", (f"p{index}.png", make_png(), "image/png"))
+                for index in range(4)
+            ],
+        ]
+        for files in cases:
+            response = self.url_open(
+                "/requests/new", data=self._form_data(), files=files
+            )
+            self.assertEqual(response.status_code, 400, files[0][1][0])
+            self.assertIn('id="photos_error"', response.text)
+        self.assertFalse(self._requests_of("eve.citizen@example.org"))
+
     def test_oversized_photo_refused(self):
         self.set_param("photo_max_size_mb", 0)
         response = self.url_open(
