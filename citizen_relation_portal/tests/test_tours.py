@@ -13,6 +13,7 @@ class TestCitizenPortalTours(CitizenPortalCase):
         )
         self.assertEqual(len(citizen_request), 1)
         self.assertEqual(citizen_request.channel, "web")
+        self.assertAlmostEqual(citizen_request.latitude, 48.8566)
         photos = self.env["ir.attachment"].search(
             [("res_model", "=", "citizen.request"), ("res_id", "=", citizen_request.id)]
         )

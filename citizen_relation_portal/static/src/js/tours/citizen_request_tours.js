@@ -125,6 +125,25 @@ registry.category("web_tour.tours").add("citizen_request_form_tour", {
             run: "edit eve.tour@example.org",
         },
         {
+            content: "Fill in the coordinates from the browser's position",
+            trigger: "button.o_citizen_locate:not(.d-none)",
+            run(helpers) {
+                // the test browser has no position: give it one
+                navigator.geolocation.getCurrentPosition = (success) =>
+                    success({ coords: { latitude: 48.8566, longitude: 2.3522 } });
+                return helpers.click();
+            },
+        },
+        {
+            trigger: ".o_citizen_locate_status:not(:empty)",
+            run() {
+                const latitude = document.querySelector("#latitude").value;
+                if (latitude !== "48.856600") {
+                    throw new Error(`latitude not filled in: ${latitude}`);
+                }
+            },
+        },
+        {
             content: "Attach a photo",
             trigger: "#photos",
             run() {
