@@ -90,7 +90,7 @@ class CitizenRequest(models.Model):
         # Requests created with a team (team alias, agent working in a team)
         # keep it; the others go through the routing rules.
         preset = requests.filtered("team_id")
-        (requests - preset)._apply_routing()
+        (requests - preset)._apply_routing(keep_assignee=True)
         preset._assign_in_team()
         preset._sync_work_orders()
         return requests
@@ -157,12 +157,14 @@ class CitizenRequest(models.Model):
         facts = self._get_routing_facts()
         return next((rule for rule in rules if rule._matches(facts)), rules.browse())
 
-    def _apply_routing(self, reason=None):
+    def _apply_routing(self, reason=None, keep_assignee=False):
         """Give each request the team, assignee, priority and tags of the
         first matching routing rule, or the triage team of its company.
 
-        Rules are read once for the whole batch, so routing a burst of
-        requests does not cost queries per rule.
+        An assignee chosen at creation (``keep_assignee``) stays; otherwise
+        one outside the new team is replaced. Rules are read once for the
+        whole batch, so routing a burst of requests does not cost queries per
+        rule.
         """
         if not self:
             return
@@ -185,13 +187,18 @@ class CitizenRequest(models.Model):
             vals = {"routing_rule_id": rule.id}
             if team != request.team_id:
                 vals["team_id"] = team.id
+            keep = request.user_id and (
+                keep_assignee or request.user_id in team.member_ids | team.leader_id
+            )
+            if keep:
+                # Said explicitly so that the change of team keeps it.
+                vals["user_id"] = request.user_id.id
+            elif team:
                 if rule.user_id:
                     vals["user_id"] = rule.user_id.id
-                elif request.user_id not in team.member_ids | team.leader_id:
+                else:
                     vals["user_id"] = False
                     by_team[team] |= request
-            elif rule.user_id and not request.user_id:
-                vals["user_id"] = rule.user_id.id
             if rule.priority and rule.priority > (request.priority or "0"):
                 vals["priority"] = rule.priority
             if rule.tag_ids - request.tag_ids:

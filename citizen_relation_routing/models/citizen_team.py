@@ -134,6 +134,8 @@ class CitizenTeam(models.Model):
         evenly: the balanced method counts the open workload once, then adds
         each assignment to it before choosing the next member.
         """
+        if not self:
+            return [self.env["res.users"]] * count
         self.ensure_one()
         users = self._get_assignable_users()
         if self.assignment_method == "manual" or not users or count <= 0:

@@ -233,3 +233,10 @@ class TestRouting(CitizenRoutingCommon):
         self.assertEqual(len(ack), 1)
         self.assertIn(request.name, ack.subject)
         self.assertIn("Services techniques", ack.body_html)
+
+    def test_assignee_given_at_creation_is_kept(self):
+        """An agent who records a request for a colleague keeps that choice;
+        routing only picks the team."""
+        request = self._new_request(user_id=self.user_civil.id)
+        self.assertEqual(request.team_id, self.team_roads)
+        self.assertEqual(request.user_id, self.user_civil)

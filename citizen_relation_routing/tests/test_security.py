@@ -87,3 +87,18 @@ class TestDepartmentIsolation(CitizenRoutingCommon):
             self.env["citizen.routing.rule"].with_user(leader).create(
                 {"name": "Actes", "keywords": "acte", "team_id": self.team_civil.id}
             )
+
+    def test_front_desk_queue_and_own_entries(self):
+        """Requests no rule routed wait in the front-desk queue, which every
+        agent may pick from; an agent always sees what they entered."""
+        unrouted = self._new_request(
+            category_id=self.category_other.id, title="Question diverse"
+        )
+        self.assertEqual(unrouted.team_id, self.team_front)
+        self.assertEqual(unrouted.with_user(self.user_civil).title, unrouted.title)
+        entered = self._new_request(user=self.user_civil, channel="counter")
+        self.assertEqual(entered.team_id, self.team_roads)
+        self.assertEqual(entered.with_user(self.user_civil).title, entered.title)
+        self.assertFalse(
+            self.Request.with_user(self.user_civil_2).search([("id", "=", entered.id)])
+        )
