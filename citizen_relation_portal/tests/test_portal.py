@@ -67,6 +67,14 @@ class TestCitizenPortal(CitizenPortalCase):
         self.assertIn("o_portal_chatter", response.text)
         self.assertIn("o_citizen_request_close", response.text)
 
+    def test_detail_shows_service_in_charge(self):
+        team = self.env["citizen.team"].create({"name": "Voirie Test Team"})
+        self.request_alice.team_id = team
+        self.authenticate("alice_citizen", "alice_citizen")
+        response = self.url_open(f"/my/requests/{self.request_alice.id}")
+        self.assertIn("o_citizen_request_service", response.text)
+        self.assertIn(team.department_id.name or "Voirie Test Team", response.text)
+
     def test_idor_by_id_is_refused(self):
         """Another citizen's request id gives a redirect and none of its data."""
         self.authenticate("alice_citizen", "alice_citizen")
