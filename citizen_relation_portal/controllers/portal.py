@@ -1,6 +1,7 @@
 from odoo import http
 from odoo.exceptions import AccessError, MissingError
 from odoo.http import request
+from odoo.tools import consteq
 
 from odoo.addons.portal.controllers.portal import CustomerPortal
 from odoo.addons.portal.controllers.portal import pager as portal_pager
@@ -128,7 +129,11 @@ class CitizenRequestPortal(CustomerPortal):
 
     def _is_citizen_requester(self, request_sudo, access_token):
         """The signed link and the requester's organisation act for the requester."""
-        if access_token:
+        if (
+            access_token
+            and request_sudo.access_token
+            and consteq(request_sudo.access_token, access_token)
+        ):
             return True
         user_partner = request.env.user.partner_id
         return bool(

@@ -240,3 +240,12 @@ class TestCitizenPortal(CitizenPortalCase):
         self.env.flush_all()
         ten = count_queries()
         self.assertLessEqual(ten, one + 2, f"1 request: {one} queries, 10: {ten}")
+
+    def test_agent_with_wrong_token_is_not_the_requester(self):
+        """A wrong token gives no requester's right, even to a reader."""
+        self.authenticate("agent_portal_test", "agent_portal_test")
+        self.url_open(
+            f"/my/requests/{self.request_bob.id}/close",
+            data={"csrf_token": self.csrf_token(), "access_token": "wrong"},
+        )
+        self.assertFalse(self.request_bob.is_closed)
