@@ -83,6 +83,9 @@ class CitizenApiClient(models.Model):
 
     def action_generate_key(self):
         self.ensure_one()
+        # the key is written with sudo: only those who may edit the client
+        # may give it a new key
+        self.check_access("write")
         key = self._set_new_key()
         return {
             "type": "ir.actions.client",

@@ -1,3 +1,4 @@
+from . import test_api_client
 from . import test_intake
 from . import test_open311
 from . import test_portal
