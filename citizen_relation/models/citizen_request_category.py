@@ -14,8 +14,8 @@ class CitizenRequestCategory(models.Model):
     _description = "Citizen Request Category"
     _parent_name = "parent_id"
     _parent_store = True
-    _rec_name = "complete_name"
-    _order = "complete_name"
+    _rec_names_search = ["complete_name", "code"]
+    _order = "sequence, complete_name"
     _check_company_auto = True
 
     name = fields.Char(required=True, translate=True)
@@ -79,6 +79,18 @@ class CitizenRequestCategory(models.Model):
                 )
             else:
                 category.complete_name = category.name
+
+    @api.depends("name", "parent_id")
+    @api.depends_context("lang")
+    def _compute_display_name(self):
+        # complete_name is stored in one language; build the shown path in
+        # the reader's language.
+        for category in self:
+            names, current = [], category
+            while current:
+                names.append(current.name or "")
+                current = current.parent_id
+            category.display_name = " / ".join(reversed(names))
 
     def _compute_request_count(self):
         groups = self.env["citizen.request"]._read_group(

@@ -33,6 +33,9 @@ class CitizenRequestCommon(MailCommon):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
+        # Texts are asserted in English, whatever languages the database has.
+        cls.env = cls.env(context=dict(cls.env.context, lang="en_US"))
+        cls.env["ir.default"].set("res.partner", "lang", "en_US")
         cls.company = cls.company_admin
         cls.company.write(
             {
