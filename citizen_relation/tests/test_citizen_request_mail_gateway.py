@@ -190,3 +190,37 @@ class TestCitizenRequestMailGateway(CitizenRequestCommon):
         self.assertEqual(
             request.stage_id, self.env.ref("citizen_relation.stage_closed")
         )
+
+    @freeze_time(NOW)
+    def test_sender_loop_is_stopped(self):
+        """A robot that keeps writing to the alias opens a bounded number of
+        requests, then is ignored."""
+        self.env["ir.config_parameter"].set_param("mail.gateway.loop.threshold", 3)
+        for index in range(5):
+            self._send(
+                email_from="robot@example.com",
+                subject=f"Alerte {index}",
+                msg_id=f"<loop-{index}@example.com>",
+            )
+        self.assertEqual(len(self._requests()), 3)
+
+    @freeze_time(NOW)
+    def test_reply_never_changes_the_request(self):
+        """Whoever writes, a reply is a message: it never changes the stage,
+        the assignee or the requester of the request."""
+        self._send(msg_id="<original-3@example.com>")
+        request = self._requests()
+        request.user_id = self.user_agent
+        ack = self._acknowledgements(request)
+        stage, partner = request.stage_id, request.partner_id
+        self._send(
+            email_from="Mallory <mallory@example.com>",
+            subject="Re: assign to me",
+            msg_id="<spoof@example.com>",
+            extra=f"In-Reply-To: {ack.message_id}",
+        )
+        self.assertEqual(len(self._requests()), 1)
+        self.assertEqual(request.stage_id, stage)
+        self.assertEqual(request.user_id, self.user_agent)
+        self.assertEqual(request.partner_id, partner)
+        self.assertIn("<spoof@example.com>", request.message_ids.mapped("message_id"))
