@@ -235,13 +235,8 @@ class CitizenRequest(models.Model):
     @api.depends("partner_id.is_company", "partner_id.commercial_partner_id")
     def _compute_requester_kind(self):
         for request in self:
-            partner = request.partner_id
-            if partner and partner.commercial_partner_id.is_company:
-                request.requester_kind = "organisation"
-            elif partner:
-                request.requester_kind = "citizen"
-            else:
-                request.requester_kind = "citizen"
+            is_organisation = request.partner_id.commercial_partner_id.is_company
+            request.requester_kind = "organisation" if is_organisation else "citizen"
 
     @api.depends("category_id", "date_received", "company_id")
     def _compute_date_deadline(self):
@@ -463,11 +458,23 @@ class CitizenRequest(models.Model):
                 request.activity_schedule(
                     "citizen_relation.mail_activity_type_acknowledge",
                     date_deadline=fields.Date.context_today(request),
-                    user_id=request.user_id.id or request.create_uid.id or self.env.uid,
+                    user_id=request._get_callback_user().id,
                     note=request._get_callback_note(),
                 )
                 request.acknowledgement_method = "callback"
         return True
+
+    def _get_callback_user(self):
+        """Agent who calls back: the assignee, else the agent who recorded
+        the request; requests from the website or robots fall to the
+        administrator until they are assigned."""
+        self.ensure_one()
+        for user in (self.user_id, self.create_uid, self.env.user):
+            if user and user.active and not user.share:
+                return user
+        return (
+            self.env.ref("base.user_admin", raise_if_not_found=False) or self.env.user
+        )
 
     def _get_callback_note(self):
         self.ensure_one()

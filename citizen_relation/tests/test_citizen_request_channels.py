@@ -187,3 +187,24 @@ class TestCitizenRequestChannels(CitizenRequestCommon):
         self.assertTrue(request.date_closed)
         request.action_reopen()
         self.assertFalse(request.date_closed)
+
+    @freeze_time(NOW)
+    def test_callback_for_web_request_without_email(self):
+        """A request without email that came from the website (no agent
+        recorded it) gives the call back to an internal user."""
+        public = self.env.ref("base.public_user")
+        request = (
+            self.Request.with_user(public)
+            .sudo()
+            .create(
+                {
+                    "title": "Lampadaire",
+                    "category_id": self.category.id,
+                    "contact_name": "Sans e-mail",
+                    "contact_phone": "02 38 00 11 22",
+                }
+            )
+        )
+        activity = self._callback_activities(request)
+        self.assertEqual(len(activity), 1)
+        self.assertFalse(activity.user_id.share)
