@@ -121,6 +121,8 @@ class CitizenRequest(models.Model):
             if "user_id" not in vals:
                 self.sudo()._reassign_outside_team()
             self.sudo()._sync_work_orders()
+        if "date_deadline" in vals:
+            self.sudo()._sync_work_order_deadline()
         if stage is not None and stage.is_rejected:
             self.work_order_ids._cancel_from_citizen_request()
         if vals.get("duplicate_of_id"):
@@ -303,6 +305,13 @@ class CitizenRequest(models.Model):
         if to_create:
             orders = self.env["maintenance.request"].sudo().create(to_create)
             orders._copy_citizen_photos()
+
+    def _sync_work_order_deadline(self):
+        """An open work order keeps the deadline announced to the requester."""
+        for request in self:
+            request.work_order_ids.filtered(
+                lambda o: not o.stage_id.done and not o.archive
+            ).date_deadline = request.date_deadline
 
     def _prepare_work_order_values(self):
         """Values of the work order created for this request."""

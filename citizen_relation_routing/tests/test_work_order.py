@@ -1,4 +1,5 @@
 import base64
+from datetime import date
 
 from freezegun import freeze_time
 
@@ -45,10 +46,13 @@ class TestWorkOrder(CitizenRoutingCommon):
         self.assertEqual(order.date_deadline, request.date_deadline)
         self.assertEqual(order.origin, "citizen")
 
-        # Editing the request does not create a second work order.
+        # Editing the request does not create a second work order; a new
+        # deadline reaches the work order.
         request.write({"title": "Nid de poule profond", "priority": "2"})
         request.category_id = self.category_roads
         self.assertEqual(len(request.work_order_ids), 1)
+        request.date_deadline = date(2026, 3, 20)
+        self.assertEqual(order.date_deadline, date(2026, 3, 20))
 
         order.user_id = self.user_technician
         with self.mock_mail_gateway():
