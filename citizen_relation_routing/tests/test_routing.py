@@ -62,6 +62,32 @@ class TestRouting(CitizenRoutingCommon):
         self.assertFalse(request.routing_rule_id)
         self.assertIn(request.user_id, self.team_roads.member_ids)
 
+    def test_email_to_town_alias_routed_by_rules(self):
+        """A message to the town's general address is routed like any other
+        request: its text asks for a birth certificate, so the keyword rule
+        sends it to the civil registry."""
+        self.env["mail.alias"].create(
+            {
+                "alias_name": "demandes-tests",
+                "alias_model_id": self.env["ir.model"]._get_id("citizen.request"),
+                "alias_domain_id": self.mail_alias_domain.id,
+                "alias_contact": "everyone",
+            }
+        )
+        request = self.format_and_process(
+            RAW_EMAIL,
+            "Jean Martin <jean.martin@example.org>",
+            f"demandes-tests@{self.alias_domain}",
+            subject="Demande de document",
+            target_model="citizen.request",
+            target_field="title",
+        )
+        self.assertEqual(len(request), 1)
+        self.assertEqual(request.channel, "email")
+        self.assertEqual(request.team_id, self.team_civil)
+        self.assertEqual(request.routing_rule_id, self.rule_civil)
+        self.assertIn(request.user_id, self.team_civil.member_ids)
+
     def test_keywords_ignore_case_and_accents(self):
         request = self._new_request(
             category_id=self.category_other.id,
