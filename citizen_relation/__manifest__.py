@@ -33,5 +33,10 @@
         "demo/res_partner_demo.xml",
         "demo/citizen_request_demo.xml",
     ],
+    "assets": {
+        "web.assets_tests": [
+            "citizen_relation/static/tests/tours/*.js",
+        ],
+    },
     "application": True,
 }
