@@ -123,9 +123,26 @@ class CitizenTeam(models.Model):
         return values
 
     def _get_assignable_users(self):
-        """Members who can receive requests, in a stable order."""
+        """Members who can receive requests now, in a stable order: active
+        users without time off (a leave on their resource) at this moment.
+        When everybody is away, the whole team stays assignable."""
         self.ensure_one()
-        return (self.member_ids or self.leader_id).filtered("active").sorted("id")
+        users = (self.member_ids or self.leader_id).filtered("active").sorted("id")
+        now = fields.Datetime.now()
+        # sudo: leaves are HR data; only who is away right now is used.
+        leaves = (
+            self.env["resource.calendar.leaves"]
+            .sudo()
+            .search(
+                [
+                    ("resource_id.user_id", "in", users.ids),
+                    ("date_from", "<=", now),
+                    ("date_to", ">=", now),
+                ]
+            )
+        )
+        present = users - leaves.resource_id.user_id
+        return present or users
 
     def _pick_assignees(self, count):
         """Return ``count`` users (or empty records) for new requests of the team.

@@ -1,3 +1,5 @@
+from datetime import datetime
+
 from freezegun import freeze_time
 
 from odoo.fields import Command
@@ -266,3 +268,30 @@ class TestRouting(CitizenRoutingCommon):
         request = self._new_request(user_id=self.user_civil.id)
         self.assertEqual(request.team_id, self.team_roads)
         self.assertEqual(request.user_id, self.user_civil)
+
+    def test_members_on_leave_are_skipped(self):
+        """A member away today gets none of the new requests."""
+        self.team_roads.maintenance_team_id = False
+        resource = self.env["resource.resource"].create(
+            {"name": self.user_roads_2.name, "user_id": self.user_roads_2.id}
+        )
+        self.env["resource.calendar.leaves"].create(
+            {
+                "name": "Congés",
+                "resource_id": resource.id,
+                "calendar_id": self.calendar.id,
+                "date_from": datetime(2026, 3, 2, 0, 0),
+                "date_to": datetime(2026, 3, 6, 23, 0),
+            }
+        )
+        requests = self.Request.create(
+            [
+                {"title": f"Nid de poule {i}", "category_id": self.category_pothole.id}
+                for i in range(6)
+            ]
+        )
+        self.assertFalse(requests.filtered(lambda r: r.user_id == self.user_roads_2))
+        self.assertEqual(
+            sorted(requests.mapped("user_id").ids),
+            sorted((self.user_roads_1 | self.user_roads_3).ids),
+        )
