@@ -5,7 +5,6 @@ from PIL import Image
 from werkzeug.utils import secure_filename
 
 from odoo import http
-from odoo.exceptions import UserError, ValidationError
 from odoo.http import request
 from odoo.tools import consteq, plaintext2html
 from odoo.tools.mail import email_normalize
@@ -60,15 +59,21 @@ class CitizenRequestForm(http.Controller):
             " hall by phone or at the front desk."
         )
 
-    def _verify_captcha(self):
-        """Use the captcha of Odoo's own modules when the town configured one."""
-        try:
-            if request.env["ir.http"]._verify_request_recaptcha_token(
-                "citizen_request_form"
-            ):
-                return False
-        except (UserError, ValidationError) as e:
-            return str(e.args[0])
+    def _verify_captcha(self, post):
+        """Check the reCAPTCHA token when the town set reCAPTCHA keys.
+
+        Only Google reCAPTCHA (``google_recaptcha``, installed with the website)
+        is checked: the form has no widget for other providers, which must not
+        block it.
+        """
+        result = request.env["ir.http"]._verify_recaptcha_token(
+            self._get_client_ip(),
+            post.get("recaptcha_token_response"),
+            "citizen_request_form",
+        )
+        if result in ("is_human", "no_secret"):
+            return False
+        _logger.info("Public request form: reCAPTCHA verdict %s", result)
         return request.env._("The anti-robot check failed. Please try again.")
 
     # ------------------------------------------------------------------
@@ -303,7 +308,7 @@ class CitizenRequestForm(http.Controller):
                 "citizen_relation_portal.request_form_success",
                 {"citizen_request": False},
             )
-        captcha_error = self._verify_captcha()
+        captcha_error = self._verify_captcha(post)
         if captcha_error:
             return self._render_form(form, general_error=captcha_error, status=400)
         errors, vals = self._validate_form(form)
