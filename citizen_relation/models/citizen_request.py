@@ -542,6 +542,12 @@ class CitizenRequest(models.Model):
     def _get_new_stage(self):
         return self._get_stage("stage_new", [("is_closed", "=", False)])
 
+    def _get_taken_stage(self):
+        return self._get_stage("stage_taken", [("is_closed", "=", False)])
+
+    def _get_waiting_stage(self):
+        return self._get_stage("stage_waiting", [("is_closed", "=", False)])
+
     def _get_in_progress_stage(self):
         return self._get_stage("stage_in_progress", [("is_closed", "=", False)])
 
