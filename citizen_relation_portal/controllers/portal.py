@@ -1,10 +1,12 @@
 from odoo import http
 from odoo.exceptions import AccessError, MissingError
 from odoo.http import request
-from odoo.tools import consteq
+from odoo.tools import consteq, plaintext2html
 
 from odoo.addons.portal.controllers.portal import CustomerPortal
 from odoo.addons.portal.controllers.portal import pager as portal_pager
+
+from .photos import post_photos, read_photos
 
 
 class CitizenRequestPortal(CustomerPortal):
@@ -184,3 +186,48 @@ class CitizenRequestPortal(CustomerPortal):
             if access_token
             else f"/my/requests/{request_sudo.id}?closed=1"
         )
+
+    @http.route(
+        "/my/requests/<int:request_id>/reply",
+        type="http",
+        auth="public",
+        website=True,
+        methods=["POST"],
+    )
+    def portal_reply_citizen_request(
+        self, request_id, access_token=None, message="", **kw
+    ):
+        """Reply without JavaScript (the chatter needs it), with photos."""
+        try:
+            request_sudo = self._document_check_access(
+                "citizen.request", request_id, access_token
+            )
+        except (AccessError, MissingError):
+            return request.redirect("/my")
+        url = (
+            request_sudo.get_portal_url(anchor="citizen_request_chat")
+            if access_token
+            else f"/my/requests/{request_sudo.id}#citizen_request_chat"
+        )
+        if not self._is_citizen_requester(request_sudo, access_token):
+            return request.redirect(url)
+        errors = {}
+        photos = read_photos("photos", errors)
+        message = (message or "").strip()[:4000]
+        if errors or not (message or photos):
+            return request.redirect(url)
+        user = request.env.user
+        author = request_sudo.partner_id if user._is_public() else user.partner_id
+        body = plaintext2html(message) if message else ""
+        # access was checked above: the requester (or the holder of the
+        # signed link) writes on their own request
+        if photos:
+            post_photos(request_sudo, photos, body, author)
+        else:
+            request_sudo.message_post(
+                body=body,
+                author_id=author.id,
+                message_type="comment",
+                subtype_xmlid="mail.mt_comment",
+            )
+        return request.redirect(url)

@@ -1,19 +1,14 @@
-import io
 import logging
-
-from PIL import Image
-from werkzeug.utils import secure_filename
 
 from odoo import http
 from odoo.http import request
 from odoo.tools import consteq, plaintext2html
 from odoo.tools.mail import email_normalize
-from odoo.tools.mimetypes import guess_mimetype
+
+from .photos import get_photo_limits, post_photos, read_photos
 
 _logger = logging.getLogger(__name__)
 
-PARAM_PREFIX = "citizen_relation_portal."
-PHOTO_MIMETYPES = {"image/jpeg", "image/png", "image/gif", "image/webp"}
 TEXT_LIMITS = {
     "title": 200,
     "description": 4000,
@@ -33,14 +28,6 @@ class CitizenRequestForm(http.Controller):
     # ------------------------------------------------------------------
     # Settings and anti-abuse
     # ------------------------------------------------------------------
-
-    def _get_int_param(self, name, default):
-        # reading settings is not a record lookup: parameters are not public
-        value = request.env["ir.config_parameter"].sudo().get_param(PARAM_PREFIX + name)
-        try:
-            return int(value) if value not in (None, False, "") else default
-        except ValueError:
-            return default
 
     def _get_client_ip(self):
         return request.httprequest.remote_addr or "unknown"
@@ -100,14 +87,15 @@ class CitizenRequestForm(http.Controller):
         }
 
     def _render_form(self, form=None, errors=None, general_error=None, status=200):
+        max_photo_count, max_photo_size_mb = get_photo_limits()
         values = {
             "categories": self._get_public_categories(),
             "form": form if form is not None else self._get_form_defaults(),
             "errors": errors or {},
             "general_error": general_error,
             "honeypot_field": HONEYPOT_FIELD,
-            "max_photo_count": self._get_int_param("photo_max_count", 3),
-            "max_photo_size_mb": self._get_int_param("photo_max_size_mb", 5),
+            "max_photo_count": max_photo_count,
+            "max_photo_size_mb": max_photo_size_mb,
         }
         return request.render(
             "citizen_relation_portal.request_form_page", values, status=status
@@ -203,49 +191,6 @@ class CitizenRequestForm(http.Controller):
             return
         vals.update(latitude=lat_f, longitude=lng_f)
 
-    def _read_photos(self, errors):
-        """Return [(name, data, mimetype)] of the uploaded photos, checked."""
-        files = [
-            f for f in request.httprequest.files.getlist("photos") if f and f.filename
-        ]
-        max_count = self._get_int_param("photo_max_count", 3)
-        max_size = self._get_int_param("photo_max_size_mb", 5) * 1024 * 1024
-        if len(files) > max_count:
-            errors["photos"] = request.env._(
-                "You can send at most %s photos.", max_count
-            )
-            return []
-        photos = []
-        for upload in files:
-            data = upload.read(max_size + 1)
-            name = secure_filename(upload.filename)[:100] or "photo"
-            if not data:
-                errors["photos"] = request.env._("The file %s is empty.", name)
-            elif len(data) > max_size:
-                errors["photos"] = request.env._(
-                    "The file %(name)s is larger than %(size)s MB.",
-                    name=name,
-                    size=max_size // (1024 * 1024),
-                )
-            elif not self._is_real_image(data):
-                errors["photos"] = request.env._(
-                    "The file %s is not a photo. Accepted formats: JPEG, PNG, GIF,"
-                    " WebP.",
-                    name,
-                )
-            else:
-                photos.append((name, data, guess_mimetype(data)))
-        return photos if "photos" not in errors else []
-
-    def _is_real_image(self, data):
-        if guess_mimetype(data) not in PHOTO_MIMETYPES:
-            return False
-        try:
-            Image.open(io.BytesIO(data)).verify()
-        except Exception:  # noqa: BLE001 - any decoding failure means "not a photo"
-            return False
-        return True
-
     def _create_citizen_request(self, vals, photos):
         user = request.env.user
         vals = dict(vals, channel="web")
@@ -260,28 +205,11 @@ class CitizenRequestForm(http.Controller):
         )
         citizen_request = Request.create(vals)
         if photos:
-            attachments = (
-                request.env["ir.attachment"]
-                .sudo()
-                .create(
-                    [
-                        {
-                            "name": name,
-                            "raw": data,
-                            "mimetype": mimetype,
-                            "res_model": "citizen.request",
-                            "res_id": citizen_request.id,
-                        }
-                        for name, data, mimetype in photos
-                    ]
-                )
-            )
-            citizen_request.message_post(
-                body=request.env._("Photos sent with the request."),
-                attachment_ids=attachments.ids,
-                author_id=citizen_request.partner_id.id,
-                message_type="comment",
-                subtype_xmlid="mail.mt_comment",
+            post_photos(
+                citizen_request,
+                photos,
+                request.env._("Photos sent with the request."),
+                citizen_request.partner_id,
             )
         return citizen_request
 
@@ -312,7 +240,7 @@ class CitizenRequestForm(http.Controller):
         if captcha_error:
             return self._render_form(form, general_error=captcha_error, status=400)
         errors, vals = self._validate_form(form)
-        photos = self._read_photos(errors)
+        photos = read_photos("photos", errors)
         if errors:
             return self._render_form(form, errors=errors, status=400)
         citizen_request = self._create_citizen_request(vals, photos)

@@ -5,7 +5,7 @@ from requests import HTTPError
 from odoo.tests import tagged
 from odoo.tests.common import JsonRpcException
 
-from .common import CitizenPortalCase
+from .common import CitizenPortalCase, make_png
 
 
 @tagged("post_install", "-at_install")
@@ -249,3 +249,43 @@ class TestCitizenPortal(CitizenPortalCase):
             data={"csrf_token": self.csrf_token(), "access_token": "wrong"},
         )
         self.assertFalse(self.request_bob.is_closed)
+
+    def test_reply_without_javascript(self):
+        """The signed link lets the requester reply with a photo, no script."""
+        token = self.request_bob._portal_ensure_token()
+        self.authenticate(None, None)
+        page = self.url_open(f"/my/requests/{self.request_bob.id}?access_token={token}")
+        self.assertIn("o_citizen_request_reply", page.text)
+        url = f"/my/requests/{self.request_bob.id}/reply"
+        self.url_open(
+            url,
+            data={
+                "csrf_token": self.csrf_token(),
+                "access_token": token,
+                "message": "Here is a photo",
+            },
+            files={"photos": ("hole.png", make_png(), "image/png")},
+        )
+        message = self.request_bob.message_ids[:1]
+        self.assertIn("Here is a photo", message.body)
+        self.assertEqual(message.author_id, self.user_bob.partner_id)
+        self.assertEqual(message.attachment_ids.mapped("mimetype"), ["image/png"])
+        self.assertEqual(message.subtype_id, self.env.ref("mail.mt_comment"))
+
+    def test_reply_refused_without_right(self):
+        before = len(self.request_bob.message_ids)
+        token = self.request_bob._portal_ensure_token()
+        self.authenticate(None, None)
+        url = f"/my/requests/{self.request_bob.id}/reply"
+        for data in (
+            {"access_token": token[::-1], "message": "forged"},
+            {"access_token": self.request_alice._portal_ensure_token(), "message": "x"},
+        ):
+            self.url_open(url, data=dict(data, csrf_token=self.csrf_token()))
+        response = self.url_open(
+            url, data={"access_token": token, "message": "no csrf"}
+        )
+        self.assertEqual(response.status_code, 400)
+        self.authenticate("alice_citizen", "alice_citizen")
+        self.url_open(url, data={"csrf_token": self.csrf_token(), "message": "alice"})
+        self.assertEqual(len(self.request_bob.message_ids), before)
