@@ -1,0 +1,384 @@
+"""Hostile and broken emails at the request aliases.
+
+Every email is processed or refused cleanly: never lost, never a traceback
+that would make the fetch loop take it again forever, never a change of the
+request made by whoever claims to answer it.
+"""
+
+import base64
+
+from freezegun import freeze_time
+
+from odoo.tests import tagged
+
+from odoo.addons.mail.tests.common import MailCommon
+
+from .reliability_common import build_town
+
+NOW = "2026-03-04 10:00:00"
+
+PLAIN = """To: {to}
+From: {email_from}
+Subject: {subject}
+MIME-Version: 1.0
+Content-Type: text/plain; charset="utf-8"
+Content-Transfer-Encoding: 8bit
+Date: Wed, 4 Mar 2026 09:30:00 +0000
+Message-ID: {msg_id}
+{extra}
+
+Bonjour, le lampadaire du 4 rue Hugo est en panne.
+"""
+
+NO_MESSAGE_ID = """To: {to}
+From: {email_from}
+Subject: {subject}
+MIME-Version: 1.0
+Content-Type: text/plain; charset="utf-8"
+Date: Wed, 4 Mar 2026 09:30:00 +0000
+
+Sans identifiant de message, un banc cassé au square.
+"""
+
+NESTED_RFC822 = """To: {to}
+From: {email_from}
+Subject: {subject}
+MIME-Version: 1.0
+Date: Wed, 4 Mar 2026 09:30:00 +0000
+Message-ID: {msg_id}
+Content-Type: multipart/mixed; boundary="OUTER"
+
+--OUTER
+Content-Type: text/plain; charset="utf-8"
+
+Je transfère le message de mon voisin au sujet du trottoir.
+
+--OUTER
+Content-Type: message/rfc822
+
+From: Voisin <voisin@example.net>
+To: moi@example.net
+Subject: Trottoir
+Message-ID: <inner-forwarded@example.net>
+Content-Type: multipart/alternative; boundary="INNER"
+
+--INNER
+Content-Type: text/plain; charset="utf-8"
+
+Le trottoir est défoncé devant le 8.
+--INNER
+Content-Type: text/html; charset="utf-8"
+
+<p>Le trottoir est défoncé <script>alert(1)</script>devant le 8.</p>
+--INNER--
+
+--OUTER
+Content-Type: pdf; name="plan.pdf"
+Content-Transfer-Encoding: base64
+
+JVBERi0xLjQK
+--OUTER
+Content-Type: binary/octet-stream; name="data.bin"
+Content-Transfer-Encoding: base64
+
+AAECAwQ=
+--OUTER--
+"""
+
+WITH_ATTACHMENT = """To: {to}
+From: {email_from}
+Subject: {subject}
+MIME-Version: 1.0
+Date: Wed, 4 Mar 2026 09:30:00 +0000
+Message-ID: {msg_id}
+Content-Type: multipart/mixed; boundary="PARTS"
+
+--PARTS
+Content-Type: text/plain; charset="utf-8"
+
+Voici la vidéo du dépôt sauvage.
+
+--PARTS
+Content-Type: application/octet-stream; name="depot.mp4"
+Content-Disposition: attachment; filename="depot.mp4"
+Content-Transfer-Encoding: base64
+
+{payload}
+--PARTS--
+"""
+
+DSN = """To: {to}
+From: Mail Delivery System <MAILER-DAEMON@mail.example.net>
+Subject: Undelivered Mail Returned to Sender
+Date: Wed, 4 Mar 2026 09:40:00 +0000
+Message-ID: <dsn-1@mail.example.net>
+MIME-Version: 1.0
+Content-Type: multipart/report; report-type=delivery-status; boundary="DSN"
+
+--DSN
+Content-Type: text/plain; charset=us-ascii
+
+Your message could not be delivered.
+
+--DSN
+Content-Type: message/delivery-status
+
+Reporting-MTA: dns; mail.example.net
+
+Final-Recipient: rfc822; {bounced}
+Action: failed
+Status: 5.1.1
+
+--DSN
+Content-Type: message/rfc822
+
+Message-ID: {original_id}
+From: {original_from}
+To: {bounced}
+Subject: Your request
+
+--DSN--
+"""
+
+
+@tagged("post_install", "-at_install")
+class TestMailGatewayHostile(MailCommon):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        build_town(cls)
+        cls.alias = cls.env["mail.alias"].create(
+            {
+                "alias_name": "demandes-rel",
+                "alias_model_id": cls.env["ir.model"]._get_id("citizen.request"),
+                "alias_domain_id": cls.mail_alias_domain.id,
+                "alias_contact": "everyone",
+            }
+        )
+        cls.alias_email = f"demandes-rel@{cls.alias_domain}"
+        cls.Request = cls.env["citizen.request"]
+
+    def setUp(self):
+        super().setUp()
+        self.last_id = self.Request.search([], order="id desc", limit=1).id
+
+    def _new_requests(self):
+        return self.Request.search([("id", ">", self.last_id)], order="id")
+
+    def _process(self, template, **values):
+        values.setdefault("to", self.alias_email)
+        values.setdefault("email_from", "Denise Martin <denise.martin@example.net>")
+        values.setdefault("subject", "Lampadaire en panne")
+        values.setdefault("msg_id", "<hostile-1@example.net>")
+        values.setdefault("extra", "")
+        raw = template.format(**values)
+        with self.mock_mail_gateway():
+            return self.env["mail.thread"].sudo().message_process(None, raw)
+
+    def _mails_to(self, partner):
+        return self.env["mail.mail"].search(
+            [("recipient_ids", "in", partner.ids)], order="id"
+        )
+
+    def _first_mail_of(self, request):
+        return self.env["mail.mail"].search(
+            [("model", "=", "citizen.request"), ("res_id", "=", request.id)],
+            order="id",
+            limit=1,
+        )
+
+    @freeze_time(NOW)
+    def test_duplicate_message_id(self):
+        """The same email delivered twice opens one request, acknowledged once."""
+        denise = self.users["citizen"].partner_id
+        self._process(PLAIN, msg_id="<twice@example.net>")
+        self._process(PLAIN, msg_id="<twice@example.net>")
+        request = self._new_requests()
+        self.assertEqual(len(request), 1)
+        self.assertEqual(request.partner_id, denise)
+        self.assertEqual(len(self._mails_to(denise)), 1)
+
+    @freeze_time(NOW)
+    def test_no_message_id(self):
+        self._process(NO_MESSAGE_ID, subject="Banc cassé")
+        request = self._new_requests()
+        self.assertEqual(len(request), 1)
+        self.assertEqual(request.title, "Banc cassé")
+        self.assertIn("banc cassé au square", request.description)
+
+    @freeze_time(NOW)
+    def test_nested_rfc822_and_odd_parts(self):
+        """A forwarded email, a bare 'pdf' type and a binary part: the request
+        is created with its text and files, and the forwarded HTML is inert."""
+        self._process(NESTED_RFC822, subject="Fwd: Trottoir", msg_id="<fwd@example.net>")
+        request = self._new_requests()
+        self.assertEqual(len(request), 1)
+        self.assertIn("message de mon voisin", request.description)
+        incoming = request.message_ids.filtered(
+            lambda m: m.message_id == "<fwd@example.net>"
+        )
+        self.assertEqual(len(incoming), 1)
+        for html in (request.description, incoming.body):
+            self.assertNotIn("<script", html)
+        self.assertTrue(incoming.attachment_ids, "the parts are kept as files")
+        self.assertFalse(any(incoming.attachment_ids.mapped("public")))
+
+    @freeze_time(NOW)
+    def test_huge_headers(self):
+        """A thousand references and a ten-thousand-character subject."""
+        references = " ".join(f"<ref-{index}@example.net>" for index in range(1000))
+        subject = "Nid de poule " + "x" * 10000
+        self._process(
+            PLAIN,
+            subject=subject,
+            msg_id="<huge@example.net>",
+            extra=f"References: {references}",
+        )
+        request = self._new_requests()
+        self.assertEqual(len(request), 1)
+        self.assertTrue(request.title.startswith("Nid de poule"))
+
+    @freeze_time(NOW)
+    def test_non_utf8_headers(self):
+        """8-bit Latin-1 bytes in the headers, as old mail programs send them:
+        the request keeps its readable title and sender name."""
+        raw = PLAIN.format(
+            to=self.alias_email,
+            email_from="Hélène Roux <helene@example.net>",
+            subject="Dégradation école",
+            msg_id="<latin1@example.net>",
+            extra="",
+        ).encode("latin-1")
+        with self.mock_mail_gateway():
+            self.env["mail.thread"].sudo().message_process(None, raw)
+        request = self._new_requests()
+        self.assertEqual(len(request), 1)
+        self.assertEqual(request.partner_id.email_normalized, "helene@example.net")
+        self.assertEqual(request.title, "Dégradation école")
+        self.assertEqual(request.partner_id.name, "Hélène Roux")
+
+    @freeze_time(NOW)
+    def test_sender_without_address_is_not_dropped(self):
+        """An email whose From holds no address is not silently thrown away
+        because the counter recorded many requests without email today."""
+        self.Request.create(
+            [
+                {
+                    "title": f"Appel {index}",
+                    "category_id": self.category_a.id,
+                    "channel": "phone",
+                    "contact_name": f"Habitant {index}",
+                }
+                for index in range(25)
+            ]
+        )
+        self.last_id = self.Request.search([], order="id desc", limit=1).id
+        self._process(PLAIN, email_from="<<>>@@", msg_id="<badfrom@example.net>")
+        self.assertEqual(len(self._new_requests()), 1)
+
+    @freeze_time(NOW)
+    def test_large_attachment_is_kept(self):
+        """A 5 MB file sent by email is stored on the request, not public."""
+        data = b"\x00\x01video" * (5 * 1024 * 1024 // 7)
+        payload = base64.encodebytes(data).decode()
+        self._process(WITH_ATTACHMENT, payload=payload, msg_id="<big@example.net>")
+        request = self._new_requests()
+        self.assertEqual(len(request), 1)
+        attachment = self.env["ir.attachment"].search(
+            [("res_model", "=", "citizen.request"), ("res_id", "=", request.id)]
+        )
+        self.assertEqual(attachment.mapped("name"), ["depot.mp4"])
+        self.assertEqual(attachment.raw, data)
+        self.assertFalse(attachment.public)
+
+    @freeze_time(NOW)
+    def test_unknown_alias_is_refused_cleanly(self):
+        try:
+            self._process(
+                PLAIN,
+                to=f"nobody-here@{self.alias_domain}",
+                msg_id="<unknown-alias@example.net>",
+            )
+        except ValueError:
+            pass  # logged by the fetcher, which goes on with the next email
+        self.assertFalse(self._new_requests())
+
+    @freeze_time(NOW)
+    def test_bounce_of_acknowledgement(self):
+        """The acknowledgement bounces: no request is opened, the requester's
+        address is marked as bouncing, and the agents see it on the request."""
+        denise = self.users["citizen"].partner_id
+        self._process(PLAIN, msg_id="<to-bounce@example.net>")
+        request = self._new_requests()
+        acknowledgement = self._mails_to(denise)
+        self.assertEqual(len(acknowledgement), 1)
+        self.assertTrue(acknowledgement.message_id, acknowledgement.read())
+        messages_before = len(request.message_ids) + len(request.activity_ids)
+        stage = request.stage_id
+        self._process(
+            DSN,
+            to=f"{self.alias_bounce}@{self.alias_domain}",
+            bounced="denise.martin@example.net",
+            original_id=acknowledgement.message_id,
+            original_from=self.alias_email,
+        )
+        self.assertEqual(len(self._new_requests()), 1)
+        self.assertEqual(request.stage_id, stage)
+        self.assertEqual(denise.message_bounce, 1)
+        self.assertGreater(
+            len(request.message_ids) + len(request.activity_ids),
+            messages_before,
+            "agents must see that the acknowledgement could not be delivered",
+        )
+
+    @freeze_time(NOW)
+    def test_spoofed_reply_to_another_citizens_request(self):
+        """Someone else answers a citizen's acknowledgement: the message is
+        logged, but nothing of the request changes, and the intruder receives
+        nothing about it afterwards."""
+        denise = self.users["citizen"].partner_id
+        mallory = self.users["outsider"].partner_id
+        self._process(PLAIN, msg_id="<victim@example.net>")
+        request = self._new_requests()
+        request.user_id = self.users["agent_a"]
+        acknowledgement = self._first_mail_of(request)
+        watched = (
+            "stage_id",
+            "user_id",
+            "partner_id",
+            "contact_name",
+            "contact_email",
+            "contact_phone",
+            "street",
+            "title",
+            "description",
+            "category_id",
+            "priority",
+            "access_token",
+        )
+        request._portal_ensure_token()
+        before = {name: request[name] for name in watched}
+        self._process(
+            PLAIN,
+            email_from="Mallory Intrus <mallory@example.com>",
+            subject="Re: fermez cette demande, changez mon adresse",
+            msg_id="<spoof-rel@example.com>",
+            extra=f"In-Reply-To: {acknowledgement.message_id}",
+        )
+        self.assertEqual(len(self._new_requests()), 1)
+        self.assertIn(
+            "<spoof-rel@example.com>", request.message_ids.mapped("message_id")
+        )
+        self.assertEqual({name: request[name] for name in watched}, before)
+        self.assertNotIn(mallory, request.message_partner_ids)
+        self.assertIn(denise, request.message_partner_ids)
+        self.assertFalse(self._mails_to(mallory), "no automatic answer to Mallory")
+        # the agent answers the requester: the intruder gets no copy
+        with self.mock_mail_gateway():
+            request.with_user(self.users["agent_a"]).message_post(
+                body="Nous intervenons demain au 4 rue Hugo.",
+                message_type="comment",
+                subtype_xmlid="mail.mt_comment",
+            )
+        self.assertFalse(self._mails_to(mallory))
+        self.assertTrue(self._mails_to(denise))
