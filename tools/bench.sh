@@ -11,7 +11,8 @@
 # Settings (environment): BENCH_REUSE_DB=1 (keep existing bench databases
 # instead of recreating them), BENCH_BULK (requests created in bulk, default
 # 10000), BENCH_SCALE=1 (also run tests/benchmarks/scale.py,
-# BENCH_SCALE_SIZES, default "10000 100000"), BENCH_ONLY=ours|peer.
+# BENCH_SCALE_SIZES, default "10000 100000"; the database is filled up to
+# each size in turn), BENCH_ONLY=ours|peer.
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 
 BENCH="$BUILD/bench"
@@ -113,8 +114,11 @@ status=0
 
 if [ "${BENCH_SCALE:-0}" = 1 ]; then
     say "Scale run (tests/benchmarks/scale.py)"
+    # shellcheck disable=SC2086
     "$VENV/bin/python" tests/benchmarks/scale.py --config "$BENCH_CONF" \
-        --db "$OURS_DB" --sizes ${BENCH_SCALE_SIZES:-10000 100000} || status=1
+        --db "$OURS_DB" --sizes ${BENCH_SCALE_SIZES:-10000 100000} \
+        --with-proposed-indexes --anonymisation --out "$BENCH/scale.json" \
+        2>"$BENCH/scale.log" || status=1
 fi
 say "make bench took $((SECONDS - start)) s"
 exit "$status"

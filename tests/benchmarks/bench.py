@@ -431,7 +431,7 @@ class Ours(Side):
             "description": "Le lampadaire ne s'allume plus depuis trois jours.",
             "category_id": str(self.category),
             "contact_name": "Jeanne Martin",
-            "contact_email": self.citizen_email,
+            "contact_email": getattr(session, "bench_email", self.citizen_email),
             "consent": "on",
         }
         response = r.http(session, "POST", "/requests/new", data=data)
@@ -577,6 +577,17 @@ def op_create(runner, side):
 
 def op_form(runner, side):
     session = runner.login(side.citizen_login)
+
+    def operation(i):
+        side.form_submit(session, i)
+
+    return operation
+
+
+def op_form_public(runner, side):
+    """Our form also takes requests from visitors without an account."""
+    session = runner.requests.Session()
+    session.bench_email = f"visiteur.{side.tag}@example.net"
 
     def operation(i):
         side.form_submit(session, i)
@@ -874,6 +885,8 @@ def scenario(runner, side):
     r.measure("email_create", op_email(r, side))
     r.measure("email_create_new_sender", op_email(r, side, known_sender=False))
     r.measure("form_create", _lazy(op_form, r, side))
+    if ours:
+        r.measure("form_create_public", _lazy(op_form_public, r, side))
     r.measure("stage_change_email", op_stage_change(r, side))
     if ours:
         r.measure("counter_create", op_counter_wizard(r, side))
@@ -1196,9 +1209,9 @@ def cmd_report(args):
                 f"  {point['queries']:>7}  {point['seconds']:>7.2f}  {per_1000:>11.1f}"
             )
         if name == "ours" and len(curve) >= 4:
-            # the first step warms the caches; compare the last two with 2-3
-            first = statistics.mean(p["per_1000"] for p in curve[1:3])
-            last = statistics.mean(p["per_1000"] for p in curve[-2:])
+            # the first step warms the caches; medians resist a busy machine
+            first = statistics.median(p["per_1000"] for p in curve[1:4])
+            last = statistics.median(p["per_1000"] for p in curve[-3:])
             ratio = last / first if first else float("inf")
             q_first = curve[1]["queries"]
             q_last = curve[-1]["queries"]
@@ -1206,7 +1219,7 @@ def cmd_report(args):
             ok = ratio <= bulk["max_time_ratio"] and q_ratio <= bulk["max_query_ratio"]
             failed |= not ok
             print(
-                f"  time per record, last steps / steps 2-3: {ratio:.2f}"
+                f"  time per record, last 3 steps / steps 2-4 (medians): {ratio:.2f}"
                 f" (budget {bulk['max_time_ratio']}); queries per import, last /"
                 f" second: {q_ratio:.3f} (budget {bulk['max_query_ratio']}) ->"
                 f" {'ok' if ok else 'FAIL: not linear'}"
