@@ -210,7 +210,9 @@ class TestMailGatewayHostile(MailCommon):
     def test_nested_rfc822_and_odd_parts(self):
         """A forwarded email, a bare 'pdf' type and a binary part: the request
         is created with its text and files, and the forwarded HTML is inert."""
-        self._process(NESTED_RFC822, subject="Fwd: Trottoir", msg_id="<fwd@example.net>")
+        self._process(
+            NESTED_RFC822, subject="Fwd: Trottoir", msg_id="<fwd@example.net>"
+        )
         request = self._new_requests()
         self.assertEqual(len(request), 1)
         self.assertIn("message de mon voisin", request.description)
