@@ -224,3 +224,24 @@ class TestCitizenRequestMailGateway(CitizenRequestCommon):
         self.assertEqual(request.user_id, self.user_agent)
         self.assertEqual(request.partner_id, partner)
         self.assertIn("<spoof@example.com>", request.message_ids.mapped("message_id"))
+
+    @freeze_time(NOW)
+    def test_raw_8bit_headers_without_message_id(self):
+        """Raw Latin-1 bytes in the headers and no Message-Id: the request is
+        still created, with its text."""
+        raw = (
+            b"To: " + self.alias_email.encode() + b"\r\n"
+            b"From: Rene Lefebvre <rene@example.com>\r\n"
+            b"Subject: Trottoir d\xe9fonc\xe9\r\n"
+            b"Date: Wed, 4 Mar 2026 09:30:00 +0000\r\n"
+            b"Content-Type: text/plain\r\n"
+            b"\r\n"
+            b"Le trottoir est d\xe9fonc\xe9 devant la boulangerie.\r\n"
+        )
+        with self.mock_mail_gateway():
+            self.env["mail.thread"].sudo().message_process(None, raw)
+        request = self._requests()
+        self.assertEqual(len(request), 1)
+        self.assertIn("Trottoir", request.title)
+        self.assertIn("boulangerie", request.description)
+        self.assertTrue(request.source_ref)
