@@ -154,8 +154,10 @@ class CitizenTeam(models.Model):
         if not self:
             return [self.env["res.users"]] * count
         self.ensure_one()
+        if self.assignment_method == "manual" or count <= 0:
+            return [self.env["res.users"]] * count
         users = self._get_assignable_users()
-        if self.assignment_method == "manual" or not users or count <= 0:
+        if not users:
             return [self.env["res.users"]] * count
         if self.assignment_method == "round_robin":
             start = 0
