@@ -1,0 +1,88 @@
+"""Concurrent intake: references never collide or wait, side effects are
+queued so that a retried transaction sends nothing twice.
+
+The full check, with a multi-worker server, is tests/load/load_test.py.
+"""
+
+import threading
+
+from odoo.api import SUPERUSER_ID, Environment
+from odoo.tests import TransactionCase, tagged
+
+from .reliability_common import build_town
+
+
+@tagged("post_install", "-at_install")
+class TestConcurrency(TransactionCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        build_town(cls)
+
+    def test_references_taken_in_parallel_do_not_wait(self):
+        """Two transactions open at the same time both take a reference at
+        once, and different ones (a gapless sequence would make the second
+        wait for the first to end)."""
+        registry = self.env.registry
+        sequence = self.env["ir.sequence"].search(
+            [("code", "=", "citizen.request")], limit=1
+        )
+        self.assertTrue(sequence)
+        results, errors = {}, []
+        started = threading.Barrier(2)
+
+        def take(index):
+            try:
+                with registry.cursor() as cr:
+                    cr.execute("SET LOCAL lock_timeout = '3s'")
+                    started.wait(timeout=10)
+                    env = Environment(cr, SUPERUSER_ID, {})
+                    results[index] = env["ir.sequence"].next_by_code("citizen.request")
+                    # both transactions stay open until both have a number
+                    started.wait(timeout=10)
+                    cr.rollback()
+            except Exception as error:  # noqa: BLE001 - reported below
+                errors.append(repr(error))
+
+        threads = [threading.Thread(target=take, args=(index,)) for index in (0, 1)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(timeout=30)
+        self.assertEqual(errors, [])
+        self.assertEqual(len(results), 2)
+        self.assertNotEqual(results[0], results[1])
+
+    def test_acknowledgement_is_queued_not_sent_inline(self):
+        """The acknowledgement waits in the mail queue: if the transaction is
+        rolled back and retried, nothing has left the town hall yet."""
+        request = self.env["citizen.request"].create(
+            {
+                "title": "Lampadaire",
+                "category_id": self.category_a.id,
+                "channel": "web",
+                "contact_name": "Paul Retry",
+                "contact_email": "paul.retry@example.net",
+            }
+        )
+        mails = self.env["mail.mail"].search(
+            [("model", "=", "citizen.request"), ("res_id", "=", request.id)]
+        )
+        self.assertEqual(len(mails), 1)
+        self.assertEqual(mails.state, "outgoing")
+
+    def test_references_unique_in_one_batch(self):
+        requests = self.env["citizen.request"].create(
+            [
+                {
+                    "title": f"Demande {index}",
+                    "category_id": self.category_b.id,
+                    "channel": "api",
+                    "contact_name": f"Habitant {index}",
+                }
+                for index in range(30)
+            ]
+        )
+        names = requests.mapped("name")
+        self.assertEqual(len(set(names)), 30)
+        self.assertTrue(all(name.startswith("DEM-") for name in names))
