@@ -335,17 +335,27 @@ class CitizenRequest(models.Model):
             vals.setdefault("contact_name", partner.name)
             vals.setdefault("contact_email", partner.email or False)
             vals.setdefault("contact_phone", partner.phone or partner.mobile or False)
+        if not vals.get("partner_id"):
+            partner = self._get_requester_from_contact(
+                vals.get("contact_name"),
+                vals.get("contact_email"),
+                vals.get("contact_phone"),
+            )
+            vals["partner_id"] = partner.id
+        if vals.get("stage_id") and not vals.get("date_closed"):
+            stage = self.env["citizen.request.stage"].browse(vals["stage_id"])
+            if stage.is_closed:
+                vals["date_closed"] = fields.Datetime.now()
         return vals
 
     @api.model_create_multi
     def create(self, vals_list):
         vals_list = [self._prepare_request_values(vals) for vals in vals_list]
+        # Everything is decided on the values: no write happens between the
+        # creation and the automated acknowledgement, which therefore sees
+        # the request as complete.
         requests = super().create(vals_list)
-        requests._find_or_create_requester()
         requests._subscribe_requester()
-        for request in requests.filtered("stage_id.is_closed"):
-            if not request.date_closed:
-                request.date_closed = fields.Datetime.now()
         requests.filtered("duplicate_of_id")._follow_original()
         return requests
 
@@ -372,37 +382,47 @@ class CitizenRequest(models.Model):
         """Give a requester (partner) to the requests that have none, from the
         name, email and phone the requester gave: an existing partner with the
         same email or phone, else a new partner."""
-        # sudo: requesters are matched on contact data the citizen gave
-        # themselves; agents at the counter may not manage contacts.
-        Partner = self.env["res.partner"].sudo()
         for request in self.filtered(lambda r: not r.partner_id):
-            partner = request._match_partner()
-            if not partner and (request.contact_email or request.contact_name):
-                partner = Partner.create(
-                    {
-                        "name": request.contact_name
-                        or request.contact_email
-                        or request.contact_phone,
-                        "email": request.contact_email or False,
-                        "phone": request.contact_phone or False,
-                    }
-                )
+            partner = self._get_requester_from_contact(
+                request.contact_name, request.contact_email, request.contact_phone
+            )
             if partner:
                 request.partner_id = partner
 
-    def _match_partner(self):
-        self.ensure_one()
+    @api.model
+    def _get_requester_from_contact(self, name, email, phone):
+        """Partner matching the contact details given, created when none
+        matches and a name or an email was given."""
+        partner = self._match_partner(email, phone)
+        if partner or not (email or name):
+            return partner
+        # sudo: the requester is created from the details they gave
+        # themselves; counter agents and website visitors may not manage
+        # contacts.
+        return (
+            self.env["res.partner"]
+            .sudo()
+            .create(
+                {
+                    "name": name or email or phone,
+                    "email": email or False,
+                    "phone": phone or False,
+                }
+            )
+        )
+
+    @api.model
+    def _match_partner(self, email, phone):
         # sudo: only used to link a request to an existing partner.
         Partner = self.env["res.partner"].sudo().with_context(active_test=True)
-        if self.contact_email:
-            email = tools.email_normalize(self.contact_email)
-            if email:
-                partner = Partner.search(
-                    [("email_normalized", "=", email)], order="id", limit=1
-                )
-                if partner:
-                    return partner
-        digits = re.sub(r"\D", "", self.contact_phone or "")[-9:]
+        email = tools.email_normalize(email) if email else False
+        if email:
+            partner = Partner.search(
+                [("email_normalized", "=", email)], order="id", limit=1
+            )
+            if partner:
+                return partner
+        digits = re.sub(r"\D", "", phone or "")[-9:]
         if len(digits) >= 6:
             pattern = "%".join(digits)
             candidates = Partner.search(
