@@ -263,3 +263,35 @@ class TestPublicSurfaces(HttpCase):
             self.assertNotIn("Nid de poule rue Hugo", response.text)
             answers.append(response.text.replace(reference, "REF"))
         self.assertEqual(answers[0], answers[1])
+
+    def test_captcha_configured_and_token_missing_or_forged(self):
+        """Once the town sets reCAPTCHA keys, a form without a valid token
+        creates nothing and sends nothing, whatever the provider answers
+        (wrong token, wrong key, or no answer at all)."""
+        self.env["ir.config_parameter"].sudo().set_param(
+            "recaptcha_private_key", "town-secret-for-tests"
+        )
+        self.authenticate(None, None)
+        mails_before = self.env["mail.mail"].search_count([])
+        for token in (None, "forged-token"):
+            data = {
+                "csrf_token": self.csrf_token(),
+                "category_id": str(self.category_a.id),
+                "title": "Robot",
+                "description": "Robot text",
+                "contact_name": "Robot",
+                "contact_email": "robot.captcha@example.net",
+                "consent": "1",
+            }
+            if token:
+                data["recaptcha_token_response"] = token
+            with self.subTest(token=token):
+                response = self.url_open("/requests/new", data=data)
+                self.assertEqual(response.status_code, 400)
+                self.assertIn('role="alert"', response.text)
+        self.assertFalse(
+            self.env["citizen.request"].search(
+                [("contact_email", "=", "robot.captcha@example.net")]
+            )
+        )
+        self.assertEqual(self.env["mail.mail"].search_count([]), mails_before)
