@@ -21,6 +21,9 @@ SECTIONS = [
     ("ROADMAP.md", "Known issues / Roadmap"),
     ("CONTRIBUTORS.md", None),
 ]
+# Title levels below the addon's name: sections (Configuration, Usage, Credits),
+# then their subsections, and so on. One character per level across the file,
+# as docutils requires.
 UNDERLINES = ["=", "-", "~", "^"]
 
 
@@ -32,13 +35,16 @@ def inline(text):
 
 
 def md_to_rst(markdown, level=1):
-    """Convert a fragment; its headings start one level below the section."""
+    """Convert a fragment whose own headings start at title ``level``.
+
+    Level 1 is a section's level (``=``), 2 a subsection's (``-``), and so on.
+    """
     out = []
     for line in markdown.strip().splitlines():
         heading = re.match(r"^(#+)\s+(.*)$", line)
         if heading:
             title = inline(heading.group(2).strip())
-            depth = min(level + len(heading.group(1)) - 1, len(UNDERLINES) - 1)
+            depth = min(level + len(heading.group(1)) - 2, len(UNDERLINES) - 1)
             out += ["", title, UNDERLINES[depth] * len(title), ""]
             continue
         bullet = re.match(r"^(\s*)[-*]\s+(.*)$", line)
@@ -94,6 +100,20 @@ def render(addon_dir):
     return "\n\n".join(part for part in parts if part) + "\n"
 
 
+def rst_errors(text):
+    """Warnings docutils raises on the text (Odoo renders README.rst on install)."""
+    import docutils.core
+    import docutils.utils
+
+    try:
+        docutils.core.publish_doctree(
+            text, settings_overrides={"halt_level": 2, "report_level": 5}
+        )
+    except docutils.utils.SystemMessage as error:
+        return str(error)
+    return None
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--check", action="store_true")
@@ -106,6 +126,11 @@ def main():
     for addon in addons:
         target = ROOT / addon / "README.rst"
         text = render(ROOT / addon)
+        error = rst_errors(text)
+        if error:
+            print(f"{addon}: README.rst would not render: {error}", file=sys.stderr)
+            stale.append(addon)
+            continue
         current = target.read_text(encoding="utf-8") if target.exists() else None
         if current == text:
             continue
@@ -114,7 +139,7 @@ def main():
         else:
             target.write_text(text, encoding="utf-8")
             print(f"wrote {target.relative_to(ROOT)}")
-    if stale:
+    if stale and args.check:
         print(
             "README.rst out of date in: "
             + ", ".join(stale)
@@ -122,7 +147,7 @@ def main():
             file=sys.stderr,
         )
         return 1
-    return 0
+    return 1 if stale else 0
 
 
 if __name__ == "__main__":
