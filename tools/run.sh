@@ -47,10 +47,11 @@ cat <<EOM
   $mail_line
 
   Log in as:
-    administrator                  admin / admin
-    front-desk agent (accueil)     accueil / accueil
-    technical services manager     resp.technique / resp.technique
-    citizen (portal)               citoyen / citoyen
+    administrator                     admin / admin
+    front-desk agent (accueil)        sophie.martin / sophie.martin
+    roads agent (voirie)              karim.benali / karim.benali
+    head of technical services        nathalie.roux / nathalie.roux
+    citizen (portal)                  marie.dupont / marie.dupont
   Public form: http://localhost:$port/requests/new
   Send an email to the town:  make mail-in FILE=tools/examples/nid-de-poule.eml
 
