@@ -208,3 +208,18 @@ class TestCitizenRequestChannels(CitizenRequestCommon):
         activity = self._callback_activities(request)
         self.assertEqual(len(activity), 1)
         self.assertFalse(activity.user_id.share)
+
+    @freeze_time(NOW)
+    def test_acknowledgement_in_french(self):
+        """A French-speaking requester reads the acknowledgement in French."""
+        if not self.env["res.lang"]._lang_get("fr_FR"):
+            self.skipTest("French is not installed in this database")
+        self.partner_citizen.lang = "fr_FR"
+        request = self._create_request(partner_id=self.partner_citizen.id)
+        mail = self._request_mails(request)
+        self.assertEqual(len(mail), 1)
+        self.assertEqual(
+            mail.subject, f"{request.name} : nous avons bien reçu votre demande"
+        )
+        self.assertIn("Délai de traitement annoncé", mail.body_html)
+        self.assertIn("jours ouvrés", mail.body_html)
