@@ -63,10 +63,17 @@ class MailThread(models.AbstractModel):
             # Robots never open a citizen request: drop the routes that would
             # create one; replies to an existing request are still logged on
             # it, and the context tells message_update not to act on them.
-            routes = [
+            kept = [
                 route
                 for route in routes or []
                 if not (route[0] == "citizen.request" and not route[1])
             ]
+            if len(kept) != len(routes or []):
+                _logger.info(
+                    "Automatic email %s from %s creates no citizen request",
+                    message_dict.get("message_id"),
+                    message_dict.get("email_from"),
+                )
+            routes = kept
             self = self.with_context(citizen_auto_submitted=True)
         return super()._message_route_process(message, message_dict, routes)
