@@ -302,6 +302,38 @@ def change_stage_concurrently(town, request_id, concurrency):
     return len(writes), failures, coherent
 
 
+def deliver_twice_at_once(town, run, count, concurrency):
+    """The same email fetched from two mailboxes at the same moment (a
+    citizen writing to two aliases): one request each, not two."""
+    senders = []
+
+    def deliver(index):
+        sender = f"load-twice-{run}-{index}@example.net"
+        raw = EMAIL.format(
+            index=index,
+            run=run,
+            sender=sender,
+            message_id=f"load-twice-{run}-{index}@example.net",
+        )
+        town.call("mail.thread", "message_process", "citizen.request", raw)
+        return sender
+
+    failures = []
+    with concurrent.futures.ThreadPoolExecutor(concurrency) as pool:
+        futures = [pool.submit(deliver, index // 2) for index in range(count * 2)]
+        for future in concurrent.futures.as_completed(futures, timeout=600):
+            try:
+                senders.append(future.result())
+            except Exception as error:  # noqa: BLE001 - counted and shown
+                failures.append(repr(error)[:200])
+    found = town.call(
+        "citizen.request",
+        "search_count",
+        [("contact_email", "like", f"load-twice-{run}-%")],
+    )
+    return found, failures
+
+
 def server_errors(log_path):
     """(serialization conflicts, other errors) logged by the server.
 
@@ -383,6 +415,9 @@ def main():
             if first
             else (0, [], False)
         )
+        twice, twice_failures = deliver_twice_at_once(
+            town, run, args.n, args.concurrency
+        )
     finally:
         stop_server(server)
 
@@ -413,6 +448,12 @@ def main():
     )
     for failure in stage_failures[:5]:
         print(f"  stage change failed: {failure}")
+    print(
+        f"same email delivered twice at once: {args.n}, requests: {twice}"
+        f" (expected {args.n}), failed deliveries: {len(twice_failures)}"
+    )
+    for failure in twice_failures[:5]:
+        print(f"  delivery failed: {failure}")
     conflicts, logged = server_errors(log_path)
     print(f"serialization conflicts retried by the server: {conflicts}")
     print(f"other errors logged by the server: {len(logged)}")
@@ -426,6 +467,7 @@ def main():
         and acknowledged == created
         and coherent
         and not stage_failures
+        and twice == args.n
     )
     return 0 if ok else 1
 
