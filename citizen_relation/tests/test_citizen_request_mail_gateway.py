@@ -117,16 +117,22 @@ class TestCitizenRequestMailGateway(CitizenRequestCommon):
 
     @freeze_time(NOW)
     def test_bounce_creates_nothing(self):
-        """A delivery status notification is a bounce, never a request."""
+        """A delivery status notification for the acknowledgement is a bounce:
+        never a request; the requester's address is marked as bouncing, so
+        that agents use another channel."""
+        self._send(msg_id="<to-bounce@example.com>")
+        request = self._requests()
+        ack = self._acknowledgements(request)
         self._send(
             template=BOUNCE_EMAIL,
             subject="Undelivered Mail Returned to Sender",
             email_from="gaston.leroy@example.com",
             msg_id="<bounce-1@mail.example.org>",
+            extra=f"In-Reply-To: {ack.message_id}\nReferences: {ack.message_id}",
         )
-        self.assertFalse(
-            self.Request.search([]).filtered(lambda r: "Undelivered" in r.title)
-        )
+        self.assertEqual(self._requests(), request)
+        self.assertFalse(request.is_closed)
+        self.assertEqual(request.partner_id.message_bounce, 1)
 
     @freeze_time(NOW)
     def test_malformed_charset_is_kept(self):
