@@ -6,6 +6,7 @@ routes of the portal, with forged, empty or swapped credentials.
 
 import contextlib
 
+from lxml import html as lxml_html
 from requests import HTTPError
 
 from odoo import http
@@ -261,7 +262,14 @@ class TestPublicSurfaces(HttpCase):
             )
             self.assertEqual(response.status_code, 404)
             self.assertNotIn("Nid de poule rue Hugo", response.text)
-            answers.append(response.text.replace(reference, "REF"))
+            page = lxml_html.fromstring(response.text)
+            answers.append(
+                [
+                    alert.text_content().strip().replace(reference, "REF")
+                    for alert in page.xpath('//*[@role="alert"]')
+                ]
+            )
+        self.assertTrue(answers[0])
         self.assertEqual(answers[0], answers[1])
 
     def test_captcha_configured_and_token_missing_or_forged(self):
