@@ -27,6 +27,7 @@
         "views/citizen_request_stage_views.xml",
         "views/citizen_request_views.xml",
         "views/res_partner_views.xml",
+        "views/res_config_settings_views.xml",
         "views/citizen_relation_menus.xml",
     ],
     "demo": [

@@ -92,3 +92,18 @@ class TestCitizenRequestDuplicates(CitizenRequestCommon):
             self.assertNotIn(old, new.duplicate_candidate_ids)
             self.assertNotIn(closed, new.duplicate_candidate_ids)
             self.assertIn(recent, new.duplicate_candidate_ids)
+
+    @freeze_time(NOW)
+    def test_distance_from_settings(self):
+        """The distance set in the settings widens the search."""
+        far = self._create_request(
+            title="Chaussée défoncée", latitude=49.7600, longitude=0.3800
+        )
+        new = self._create_request(title="Trou", latitude=49.7500, longitude=0.3800)
+        self.assertNotIn(far, new.duplicate_candidate_ids)
+        settings = self.env["res.config.settings"].create(
+            {"citizen_duplicate_distance": 2000}
+        )
+        settings.execute()
+        new.invalidate_recordset(["duplicate_candidate_ids"])
+        self.assertIn(far, new.duplicate_candidate_ids)
