@@ -167,7 +167,7 @@ class TestMailGatewayHostile(MailCommon):
 
     def _process(self, template, **values):
         values.setdefault("to", self.alias_email)
-        values.setdefault("email_from", "Denise Martin <denise.martin@example.net>")
+        values.setdefault("email_from", "Gaston Leroy <gaston.leroy@example.com>")
         values.setdefault("subject", "Lampadaire en panne")
         values.setdefault("msg_id", "<hostile-1@example.net>")
         values.setdefault("extra", "")
@@ -175,28 +175,47 @@ class TestMailGatewayHostile(MailCommon):
         with self.mock_mail_gateway():
             return self.env["mail.thread"].sudo().message_process(None, raw)
 
-    def _mails_to(self, partner):
-        return self.env["mail.mail"].search(
-            [("recipient_ids", "in", partner.ids)], order="id"
-        )
+    def _emails_to(self, partner, request=None):
+        """Email notifications to a partner (they outlive the sent mails)."""
+        domain = [
+            ("res_partner_id", "=", partner.id),
+            ("notification_type", "=", "email"),
+            ("mail_message_id.model", "=", "citizen.request"),
+        ]
+        if request:
+            domain.append(("mail_message_id.res_id", "=", request.id))
+        return self.env["mail.notification"].search(domain, order="id")
 
-    def _first_mail_of(self, request):
-        return self.env["mail.mail"].search(
-            [("model", "=", "citizen.request"), ("res_id", "=", request.id)],
-            order="id",
-            limit=1,
-        )
+    def _acknowledgement(self, request):
+        """The message that acknowledged the request to its requester."""
+        notifications = self._emails_to(request.partner_id, request)
+        self.assertEqual(len(notifications), 1, "one acknowledgement")
+        return notifications.mail_message_id
 
     @freeze_time(NOW)
     def test_duplicate_message_id(self):
         """The same email delivered twice opens one request, acknowledged once."""
-        denise = self.users["citizen"].partner_id
         self._process(PLAIN, msg_id="<twice@example.net>")
         self._process(PLAIN, msg_id="<twice@example.net>")
         request = self._new_requests()
         self.assertEqual(len(request), 1)
+        self.assertEqual(request.partner_id.email, "gaston.leroy@example.com")
+        self.assertEqual(len(self._emails_to(request.partner_id, request)), 1)
+
+    @freeze_time(NOW)
+    def test_portal_user_writing_by_email_is_acknowledged(self):
+        """A citizen who also has a portal account writes to the alias: the
+        acknowledgement is emailed to them like to anybody else."""
+        denise = self.users["citizen"].partner_id
+        self._process(
+            PLAIN,
+            email_from="Denise Martin <denise.martin@example.net>",
+            msg_id="<portal-user@example.net>",
+        )
+        request = self._new_requests()
         self.assertEqual(request.partner_id, denise)
-        self.assertEqual(len(self._mails_to(denise)), 1)
+        self.assertEqual(request.acknowledgement_method, "email")
+        self.assertEqual(len(self._emails_to(request.partner_id, request)), 1)
 
     @freeze_time(NOW)
     def test_no_message_id(self):
@@ -309,24 +328,22 @@ class TestMailGatewayHostile(MailCommon):
     def test_bounce_of_acknowledgement(self):
         """The acknowledgement bounces: no request is opened, the requester's
         address is marked as bouncing, and the agents see it on the request."""
-        denise = self.users["citizen"].partner_id
         self._process(PLAIN, msg_id="<to-bounce@example.net>")
         request = self._new_requests()
-        acknowledgement = self._mails_to(denise)
-        self.assertEqual(len(acknowledgement), 1)
-        self.assertTrue(acknowledgement.message_id, acknowledgement.read())
+        gaston = request.partner_id
+        acknowledgement = self._acknowledgement(request)
         messages_before = len(request.message_ids) + len(request.activity_ids)
         stage = request.stage_id
         self._process(
             DSN,
             to=f"{self.alias_bounce}@{self.alias_domain}",
-            bounced="denise.martin@example.net",
+            bounced="gaston.leroy@example.com",
             original_id=acknowledgement.message_id,
             original_from=self.alias_email,
         )
         self.assertEqual(len(self._new_requests()), 1)
         self.assertEqual(request.stage_id, stage)
-        self.assertEqual(denise.message_bounce, 1)
+        self.assertEqual(gaston.message_bounce, 1)
         self.assertGreater(
             len(request.message_ids) + len(request.activity_ids),
             messages_before,
@@ -338,12 +355,12 @@ class TestMailGatewayHostile(MailCommon):
         """Someone else answers a citizen's acknowledgement: the message is
         logged, but nothing of the request changes, and the intruder receives
         nothing about it afterwards."""
-        denise = self.users["citizen"].partner_id
         mallory = self.users["outsider"].partner_id
         self._process(PLAIN, msg_id="<victim@example.net>")
         request = self._new_requests()
+        gaston = request.partner_id
         request.user_id = self.users["agent_a"]
-        acknowledgement = self._first_mail_of(request)
+        acknowledgement = self._acknowledgement(request)
         watched = (
             "stage_id",
             "user_id",
@@ -373,14 +390,78 @@ class TestMailGatewayHostile(MailCommon):
         )
         self.assertEqual({name: request[name] for name in watched}, before)
         self.assertNotIn(mallory, request.message_partner_ids)
-        self.assertIn(denise, request.message_partner_ids)
-        self.assertFalse(self._mails_to(mallory), "no automatic answer to Mallory")
+        self.assertIn(gaston, request.message_partner_ids)
+        self.assertFalse(self._emails_to(mallory), "no automatic answer to Mallory")
         # the agent answers the requester: the intruder gets no copy
         with self.mock_mail_gateway():
-            request.with_user(self.users["agent_a"]).message_post(
+            answer = request.with_user(self.users["agent_a"]).message_post(
                 body="Nous intervenons demain au 4 rue Hugo.",
                 message_type="comment",
                 subtype_xmlid="mail.mt_comment",
             )
-        self.assertFalse(self._mails_to(mallory))
-        self.assertTrue(self._mails_to(denise))
+        recipients = answer.notification_ids.res_partner_id
+        self.assertIn(gaston, recipients)
+        self.assertNotIn(mallory, recipients)
+        self.assertFalse(self._emails_to(mallory))
+
+    @freeze_time(NOW)
+    def test_loop_settings_typed_wrong_do_not_block_the_gateway(self):
+        """A loop setting typed as words, not a number, must not make every
+        incoming email fail (the fetcher would take them again forever)."""
+        params = self.env["ir.config_parameter"].sudo()
+        params.set_param("mail.gateway.loop.threshold", "vingt")
+        params.set_param("mail.gateway.loop.minutes", "")
+        self._process(PLAIN, msg_id="<loop-settings@example.net>")
+        self.assertEqual(len(self._new_requests()), 1)
+
+    @freeze_time(NOW)
+    def test_allowed_sender_and_loop_bounce_reply(self):
+        """A sender the town allows is never taken for a loop; an answer to
+        the loop warning itself is never a request."""
+        params = self.env["ir.config_parameter"].sudo()
+        params.set_param("mail.gateway.loop.threshold", 2)
+        self.env["mail.gateway.allowed"].create({"email": "capteurs@valmont.example"})
+        for index in range(4):
+            self._process(
+                PLAIN,
+                email_from="capteurs@valmont.example",
+                subject=f"Capteur {index}",
+                msg_id=f"<sensor-{index}@valmont.example>",
+            )
+        self.assertEqual(len(self._new_requests()), 4)
+        self._process(
+            PLAIN,
+            email_from="robot@example.org",
+            subject="Re: loop",
+            msg_id="<loop-answer@example.org>",
+            extra="References: <abc-loop-detection-bounce-email@test.mycompany.com>",
+        )
+        self.assertEqual(len(self._new_requests()), 4)
+
+    @freeze_time(NOW)
+    def test_out_of_office_on_request_is_quiet(self):
+        """An out-of-office answer to a request is logged, sends nothing to
+        anybody and asks for no acknowledgement."""
+        self._process(PLAIN, msg_id="<ooo-origin@example.net>")
+        request = self._new_requests()
+        request.user_id = self.users["agent_a"]
+        request.message_subscribe(partner_ids=self.users["agent_a"].partner_id.ids)
+        acknowledgement = self._acknowledgement(request)
+        notifications_before = self.env["mail.notification"].search_count([])
+        mails_before = self.env["mail.mail"].search_count([])
+        self._process(
+            PLAIN,
+            subject="Absence du bureau",
+            msg_id="<ooo-answer@example.net>",
+            extra=f"In-Reply-To: {acknowledgement.message_id}\n"
+            "Auto-Submitted: auto-replied",
+        )
+        self.assertEqual(len(self._new_requests()), 1)
+        self.assertIn(
+            "<ooo-answer@example.net>", request.message_ids.mapped("message_id")
+        )
+        self.assertEqual(self.env["mail.mail"].search_count([]), mails_before)
+        self.assertEqual(
+            self.env["mail.notification"].search_count([]), notifications_before
+        )
+        self.assertEqual(len(self._emails_to(request.partner_id, request)), 1)
