@@ -303,3 +303,34 @@ class TestPublicSurfaces(HttpCase):
             )
         )
         self.assertEqual(self.env["mail.mail"].search_count([]), mails_before)
+
+    def test_logged_in_citizen_is_acknowledged(self):
+        """A citizen logged in to the portal sends the form: the
+        acknowledgement is emailed to them, as to a visitor."""
+        self._login("citizen")
+        response = self.url_open(
+            "/requests/new",
+            data={
+                "csrf_token": self.csrf_token(),
+                "category_id": str(self.category_a.id),
+                "title": "Banc cassé square Verlaine",
+                "description": "Le banc est cassé.",
+                "contact_name": "Denise Martin",
+                "contact_email": "denise.martin@example.net",
+                "consent": "1",
+            },
+        )
+        self.assertEqual(response.status_code, 200)
+        request = self.env["citizen.request"].search(
+            [("title", "=", "Banc cassé square Verlaine")]
+        )
+        self.assertEqual(request.partner_id, self.denise)
+        notifications = self.env["mail.notification"].search(
+            [
+                ("res_partner_id", "=", self.denise.id),
+                ("notification_type", "=", "email"),
+                ("mail_message_id.model", "=", "citizen.request"),
+                ("mail_message_id.res_id", "=", request.id),
+            ]
+        )
+        self.assertEqual(len(notifications), 1, "one acknowledgement email")
