@@ -133,11 +133,18 @@ def screens(db):
     form_id = request_id(
         db, "u.login = 'karim.benali' AND r.team_id IS NOT NULL", most_messages
     )
-    # a request whose thread shows a status email sent to the citizen
+    # an open request whose thread shows an email delivered to the citizen, and
+    # no escalation yet (it would show the leader's note rather than the dialogue)
     chatter_id = request_id(
         db,
         "NOT r.is_closed AND r.id IN (SELECT res_id FROM mail_message"
-        " WHERE model = 'citizen.request' AND body ILIKE '%Bonjour%')",
+        " WHERE model = 'citizen.request' AND body ILIKE '%Bonjour%')"
+        " AND r.id NOT IN (SELECT res_id FROM mail_message"
+        " WHERE model = 'citizen.request' AND body ~* 'missed its|not acknowledged')"
+        " AND r.id NOT IN (SELECT m.res_id FROM mail_message m"
+        " JOIN mail_notification n ON n.mail_message_id = m.id"
+        " WHERE m.model = 'citizen.request'"
+        " AND n.notification_status IN ('exception', 'bounce'))",
         most_messages,
     )
     portal_id = request_id(
