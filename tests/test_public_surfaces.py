@@ -334,3 +334,43 @@ class TestPublicSurfaces(HttpCase):
             ]
         )
         self.assertEqual(len(notifications), 1, "one acknowledgement email")
+
+    def test_open311_ignores_fields_it_does_not_define(self):
+        """Mass assignment through Open311: only its own arguments count."""
+        client = self.env["citizen.api.client"].create({"name": "Appli R"})
+        key = client._set_new_key()
+        closed = self.env.ref("citizen_relation.stage_closed")
+        self.authenticate(None, None)
+        response = self.url_open(
+            "/open311/v2/requests.json",
+            data={
+                "api_key": key,
+                "service_code": "REL-VOI",
+                "lat": "48.85",
+                "long": "2.35",
+                "description": "Trou rue Hugo",
+                "email": "open311.mass@example.net",
+                "stage_id": str(closed.id),
+                "user_id": str(self.users["agent_b"].id),
+                "team_id": str(self.team_b.id),
+                "partner_id": str(self.denise.id),
+                "priority": "3",
+                "name": "DEM-FAKE",
+                "access_token": "chosen",
+                "channel": "counter",
+                "create_uid": str(self.users["manager"].id),
+            },
+        )
+        self.assertEqual(response.status_code, 200, response.text)
+        request = self.env["citizen.request"].search(
+            [("name", "=", response.json()[0]["service_request_id"])]
+        )
+        self.assertNotEqual(request.stage_id, closed)
+        self.assertFalse(request.user_id)
+        self.assertEqual(request.team_id, self.team_a)
+        self.assertNotEqual(request.partner_id, self.denise)
+        self.assertEqual(request.partner_id.email, "open311.mass@example.net")
+        self.assertNotEqual(request.priority, "3")
+        self.assertNotEqual(request.access_token, "chosen")
+        self.assertEqual(request.channel, "api")
+        self.assertNotEqual(request.create_uid, self.users["manager"])
