@@ -99,6 +99,21 @@ FILTER_TECHNICAL_TEAMS = """
 })()
 """
 
+# Look a citizen up at the counter, as an agent would type it.
+FIND_CITIZEN = """
+(async () => {
+    const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+    const input = document.querySelector('div[name=search_term] input');
+    input.focus();
+    input.value = 'Dupont';
+    input.dispatchEvent(new Event('input', { bubbles: true }));
+    input.dispatchEvent(new Event('change', { bubbles: true }));
+    input.blur();
+    await sleep(1500);
+    return 'ok';
+})()
+"""
+
 SCROLL_TO_CHATTER = """
 (async () => {
     document.querySelector('.o-mail-Chatter').scrollIntoView();
@@ -177,6 +192,15 @@ def screens(db):
             f"/my/requests/{portal_id}",
             "document.readyState === 'complete' && !!document.querySelector('main')",
             "Le portail du citoyen : une demande",
+        ),
+        shot(
+            "counter-entry",
+            "sophie.martin",
+            "/odoo/action-citizen_relation.citizen_request_quick_entry_action",
+            "!!document.querySelector('div[name=search_term] input')"
+            " && !document.querySelector('.o_loading_indicator, .o_blockUI')",
+            "Saisie accueil / téléphone",
+            setup=FIND_CITIZEN,
         ),
         shot(
             "agent-kanban",
