@@ -303,14 +303,18 @@ class Runner:
 
 
 class Side:
-    """What one side must provide; ``Ours`` and ``Peer`` implement it."""
+    """The data and routes of one side; ``Ours`` and ``Peer`` implement it.
+
+    Each provides ``setup()`` (users, a category, 200 citizens),
+    ``record_vals()``, ``import_fields()`` and ``import_row()`` (bulk creation),
+    ``stage_target()`` (the stage that emails the citizen), ``portal_path()``
+    and ``form_submit()``. ``tag`` makes logins and codes unique per run.
+    """
 
     def __init__(self, runner):
         self.r = runner
         self.model = runner.model
         self.tag = uuid.uuid4().hex[:6]
-
-    # every side: setup, new_record_vals, stage_target, email, form, portal, views
 
 
 class Ours(Side):
@@ -443,9 +447,6 @@ class Ours(Side):
             session.bench_token = self.r.csrf_token(session, "/requests/new")
         return session.bench_token
 
-    def views(self):
-        return {"kanban": (self.model, None), "list": (self.model, None)}
-
 
 class Peer(Side):
     def setup(self):
@@ -521,9 +522,6 @@ class Peer(Side):
         if "/my/ticket/" not in response.headers.get("Location", ""):
             raise RuntimeError("the form did not redirect to the new ticket")
 
-    def views(self):
-        return {"kanban": (self.model, None), "list": (self.model, None)}
-
 
 # ----------------------------------------------------------------------------
 # operations
@@ -561,16 +559,6 @@ def op_email(runner, side, known_sender=True):
             thread_id = env["mail.thread"].message_process(runner.model, message)
         if not thread_id:
             raise RuntimeError("the mail gateway created nothing")
-
-    return operation
-
-
-def op_create(runner, side):
-    """Direct ORM create of one request (the path every channel shares)."""
-
-    def operation(i):
-        with runner.env() as env:
-            env[runner.model].create(side.record_vals(i))
 
     return operation
 
