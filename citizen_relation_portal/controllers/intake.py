@@ -15,6 +15,8 @@ from odoo.http import request
 from odoo.tools import plaintext2html
 from odoo.tools.mail import email_normalize
 
+from .text_input import clean_text
+
 _logger = logging.getLogger(__name__)
 
 MAX_BODY = 64 * 1024
@@ -59,7 +61,7 @@ class CitizenRequestIntake(http.Controller):
             return False
         if not isinstance(value, str | int | float):
             raise IntakeError(400, "invalid_field", f"{name} must be a string.")
-        return str(value).strip()[:limit]
+        return clean_text(str(value))[:limit]
 
     def _prepare_values(self, payload, client):
         """Whitelisted values of the new request, read from the payload."""

@@ -19,6 +19,8 @@ from odoo.http import request
 from odoo.tools import plaintext2html
 from odoo.tools.mail import email_normalize
 
+from .text_input import clean_text
+
 _logger = logging.getLogger(__name__)
 
 FORMATS = {"json": "application/json", "xml": "text/xml"}
@@ -139,7 +141,7 @@ class Open311Controller(http.Controller):
         """Empty parameters are treated as absent, as the specification says."""
         value = params.get(name)
         if isinstance(value, str):
-            value = value.strip()
+            value = clean_text(value)
         return value or None
 
     def _check_jurisdiction(self, params):
@@ -338,9 +340,9 @@ class Open311Controller(http.Controller):
         for attribute in category.attribute_ids:
             name = f"attribute[{attribute.code}]"
             values = [
-                value.strip()
+                clean_text(value)
                 for value in form.getlist(name) + form.getlist(f"{name}[]")
-                if value and value.strip()
+                if value and clean_text(value)
             ]
             if not values:
                 if attribute.required:

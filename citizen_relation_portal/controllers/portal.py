@@ -7,6 +7,7 @@ from odoo.addons.portal.controllers.portal import CustomerPortal
 from odoo.addons.portal.controllers.portal import pager as portal_pager
 
 from .photos import post_photos, read_photos
+from .text_input import clean_text
 
 
 class CitizenRequestPortal(CustomerPortal):
@@ -67,7 +68,7 @@ class CitizenRequestPortal(CustomerPortal):
         filters = self._get_citizen_requests_filters()
         sortby = sortby if sortby in sortings else "date"
         filterby = filterby if filterby in filters else "all"
-        search = (search or "").strip()[:64]
+        search = clean_text(search or "")[:64]
 
         domain = self._prepare_citizen_requests_domain() + filters[filterby]["domain"]
         if search:
@@ -213,7 +214,7 @@ class CitizenRequestPortal(CustomerPortal):
             return request.redirect(url)
         errors = {}
         photos = read_photos("photos", errors)
-        message = (message or "").strip()[:4000]
+        message = clean_text(message or "")[:4000]
         if errors or not (message or photos):
             return request.redirect(url)
         user = request.env.user

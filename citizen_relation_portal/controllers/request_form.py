@@ -6,6 +6,7 @@ from odoo.tools import consteq, plaintext2html
 from odoo.tools.mail import email_normalize
 
 from .photos import get_photo_limits, post_photos, read_photos
+from .text_input import clean_text
 
 _logger = logging.getLogger(__name__)
 
@@ -119,7 +120,7 @@ class CitizenRequestForm(http.Controller):
         for name in allowed:
             value = post.get(name)
             if isinstance(value, str):
-                form[name] = value.strip()[: TEXT_LIMITS.get(name, 4000)]
+                form[name] = clean_text(value)[: TEXT_LIMITS.get(name, 4000)]
         form["consent"] = bool(post.get("consent"))
         return form
 
@@ -275,8 +276,8 @@ class CitizenRequestForm(http.Controller):
         sitemap=False,
     )
     def citizen_request_track_submit(self, reference="", email="", **kw):
-        reference = (reference or "").strip().upper()[:32]
-        email = (email or "").strip()[:200]
+        reference = clean_text(reference or "").upper()[:32]
+        email = clean_text(email or "")[:200]
         limits = {"track": self._get_client_ip()}
         limit_error = self._check_submission_limits(limits)
         if limit_error:

@@ -300,6 +300,14 @@ class TestCitizenRequestTracking(CitizenPortalCase):
         self.assertNotIn("Pothole in Alice street", response.text)
         self.assertIn('role="alert"', response.text)
 
+    def test_track_with_nul_character(self):
+        """A NUL character in the tracking form used to end in a server error
+        (PostgreSQL refuses it in a query); it is now simply dropped."""
+        response = self._track(
+            self.request_alice.name + "\x00", "alice.martin@example.org\x00"
+        )
+        self.assertEqual(response.status_code, 303)
+
     def test_track_limit(self):
         self.set_param("limit_track_count", 2)
         self._track("DEM-0000-00000", "x@example.org")
