@@ -3,6 +3,7 @@ from datetime import timedelta
 
 from odoo import api, fields, models
 from odoo.fields import Command
+from odoo.tools import format_date
 
 from .citizen_routing_rule import normalize_text
 
@@ -389,14 +390,15 @@ class CitizenRequest(models.Model):
         done = late._get_escalated_breaches("deadline")
         for request in late:
             if (request.id, request.date_deadline) not in done:
+                env = request._get_staff_env()
                 request._escalate(
                     "deadline",
                     request.date_deadline,
-                    self.env._(
+                    env._(
                         "The request %(reference)s missed its deadline of "
                         "%(deadline)s.",
                         reference=request.name,
-                        deadline=request.date_deadline,
+                        deadline=format_date(env, request.date_deadline),
                     ),
                 )
 
@@ -416,16 +418,25 @@ class CitizenRequest(models.Model):
             if (request.id, received.date()) in done:
                 continue
             if request._get_acknowledgement_limit() < now:
+                env = request._get_staff_env()
                 request._escalate(
                     "acknowledgement",
                     received.date(),
-                    self.env._(
+                    env._(
                         "The request %(reference)s, received on %(date)s, is "
                         "still not acknowledged.",
                         reference=request.name,
-                        date=received.date(),
+                        date=format_date(env, received.date()),
                     ),
                 )
+
+    def _get_staff_env(self):
+        """Environment in the language of the staff told about the request:
+        its team leader's, else its company's. Scheduled actions run with no
+        language of their own, and would otherwise write in English."""
+        self.ensure_one()
+        lang = self.team_id.leader_id.lang or self.company_id.partner_id.lang
+        return self.with_context(lang=lang).env
 
     def _get_acknowledgement_limit(self):
         """Moment after which the request counts as not acknowledged in time:
@@ -504,10 +515,11 @@ class CitizenRequest(models.Model):
                 }
             )
             if category.waiting_action == "close":
+                env = request._get_staff_env()
                 request.message_post(
-                    body=self.env._(
+                    body=env._(
                         "Closed: no answer from the requester since %(date)s.",
-                        date=breach,
+                        date=format_date(env, breach),
                     ),
                     subtype_xmlid="mail.mt_note",
                 )

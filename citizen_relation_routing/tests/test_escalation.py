@@ -52,6 +52,21 @@ class TestEscalation(CitizenRoutingCommon):
             self.Request._cron_escalate()
         self.assertEqual(len(self._escalations(request, "deadline")), 2)
 
+    def test_escalation_note_in_leaders_language(self):
+        """The job runs with no language of its own: its note to a French team
+        leader used to be written in English although French is shipped."""
+        self.env["res.lang"]._activate_lang("fr_FR")
+        self.user_leader.lang = "fr_FR"
+        with freeze_time(NOW):
+            request = self._new_request()
+        with freeze_time(NOW + timedelta(days=20)):
+            self.Request.with_context(lang=None)._cron_escalate()
+        note = request.message_ids.filtered(
+            lambda m: self.user_leader.partner_id in m.partner_ids
+        )[:1]
+        self.assertIn("a dépassé son échéance", note.body)
+        self.assertIn(request.name, note.body)
+
     def test_on_time_and_closed_requests_not_escalated(self):
         with freeze_time(NOW):
             on_time = self._new_request()
