@@ -1,1 +1,2 @@
 from . import citizen_request_quick_entry
+from . import citizen_personal_data_export

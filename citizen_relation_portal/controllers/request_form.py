@@ -171,6 +171,8 @@ class CitizenRequestForm(http.Controller):
                 "Please accept that the town processes your data to handle your"
                 " request."
             )
+        else:
+            vals.update(request.env["citizen.request"]._get_web_consent_values())
         return errors, vals
 
     def _validate_coordinates(self, form, vals, errors):

@@ -1,0 +1,364 @@
+import logging
+
+from dateutil.relativedelta import relativedelta
+
+from odoo import api, fields, models, tools
+from odoo.exceptions import AccessError
+from odoo.fields import Command
+from odoo.osv import expression
+from odoo.tools import SQL
+
+_logger = logging.getLogger(__name__)
+
+# Requests anonymised per transaction by the scheduled action.
+ANONYMISATION_BATCH_SIZE = 500
+# Coordinates are kept to two decimals (about one kilometre): the area stays
+# on the map, the house does not.
+COORDINATE_DIGITS = 2
+
+
+class CitizenRequest(models.Model):
+    _inherit = "citizen.request"
+
+    consent_text = fields.Text(
+        readonly=True,
+        copy=False,
+        help="Text of the consent the requester accepted on the web form.",
+    )
+    consent_date = fields.Datetime(readonly=True, copy=False)
+    is_anonymized = fields.Boolean(
+        string="Anonymised", readonly=True, copy=False, index=True
+    )
+    anonymized_date = fields.Datetime(string="Anonymised on", readonly=True, copy=False)
+    date_retention_end = fields.Date(
+        string="Kept Until",
+        compute="_compute_date_retention_end",
+        help="Date after which the closed request is anonymised, from the "
+        "retention period of its category. Empty: kept.",
+    )
+
+    @api.depends("date_closed", "category_id.retention_months", "is_closed")
+    def _compute_date_retention_end(self):
+        for request in self:
+            months = request.category_id.retention_months
+            if request.is_closed and request.date_closed and months > 0:
+                request.date_retention_end = (
+                    request.date_closed + relativedelta(months=months)
+                ).date()
+            else:
+                request.date_retention_end = False
+
+    # ------------------------------------------------------------------
+    # Consent
+    # ------------------------------------------------------------------
+
+    @api.model
+    def _get_web_consent_text(self):
+        """Consent the web form asks for, as stored with each web request."""
+        return self.env._(
+            "I agree that the town hall processes the data of this form to "
+            "handle my request. Your data is used only to handle your request "
+            "and to answer you. It is kept for the period set for this kind of "
+            "request, then anonymised. You may access, correct or delete it by "
+            "writing to the town hall."
+        )
+
+    @api.model
+    def _get_web_consent_values(self):
+        """Values recording that the requester accepted the consent now."""
+        return {
+            "consent_text": self._get_web_consent_text(),
+            "consent_date": fields.Datetime.now(),
+        }
+
+    # ------------------------------------------------------------------
+    # Anonymisation
+    # ------------------------------------------------------------------
+
+    @api.model
+    def _get_expired_domain(self):
+        """Closed requests whose category retention period is over."""
+        now = fields.Datetime.now()
+        categories = (
+            self.env["citizen.request.category"]
+            .with_context(active_test=False)
+            .sudo()
+            .search([("retention_months", ">", 0)])
+        )
+        by_months = {}
+        for category in categories:
+            by_months.setdefault(category.retention_months, []).append(category.id)
+        expired = [
+            [
+                ("category_id", "in", category_ids),
+                ("date_closed", "<", now - relativedelta(months=months)),
+            ]
+            for months, category_ids in by_months.items()
+        ]
+        if not expired:
+            return expression.FALSE_DOMAIN
+        return expression.AND(
+            [
+                [("is_closed", "=", True), ("is_anonymized", "=", False)],
+                expression.OR(expired),
+            ]
+        )
+
+    @api.model
+    def _cron_anonymize_expired_requests(self, batch_size=ANONYMISATION_BATCH_SIZE):
+        """Anonymise the closed requests whose retention period is over.
+
+        Run by the scheduled action, it anonymises one batch and reports its
+        progress: the scheduler commits and calls it again while requests
+        remain. Called directly, it goes through every batch in the current
+        transaction, emptying the cache between batches.
+        """
+        # sudo: the job runs for every company and must see every request.
+        Request = self.sudo().with_context(active_test=False)
+        domain = self._get_expired_domain()
+        in_cron = bool(self.env.context.get("ir_cron_progress_id"))
+        done = 0
+        while True:
+            batch = Request.search(domain, order="date_closed, id", limit=batch_size)
+            if not batch:
+                break
+            batch._anonymize(self.env._("Retention period of the category is over."))
+            done += len(batch)
+            self.env.flush_all()
+            self.env.invalidate_all()
+            if in_cron:
+                remaining = Request.search_count(domain)
+                self.env["ir.cron"]._notify_progress(done=done, remaining=remaining)
+                break
+        _logger.info("Anonymised %s citizen requests after retention", done)
+        return done
+
+    def _get_anonymization_values(self):
+        """Values written on the requests to erase personal data.
+
+        What is kept: reference, category, stage, channel, dates, district,
+        city, assignment and figures. Extend it to erase more fields.
+        """
+        return {
+            "partner_id": False,
+            "contact_name": False,
+            "contact_email": False,
+            "contact_phone": False,
+            "street": False,
+            "zip": False,
+            "title": self.env._("Anonymised request"),
+            "description": False,
+            "source_ref": False,
+            "email_cc": False,
+            "access_token": False,
+        }
+
+    def _anonymize(self, reason):
+        """Erase the personal data of the requests, their thread included,
+        and log it. Requests already anonymised are left as they are."""
+        requests = self.sudo().filtered(lambda r: not r.is_anonymized)
+        if not requests:
+            return requests
+        values = requests._get_anonymization_values()
+        now = fields.Datetime.now()
+        # the kind of requester stays in the statistics
+        for kind in set(requests.mapped("requester_kind")):
+            requests.filtered(lambda r, k=kind: r.requester_kind == k).with_context(
+                tracking_disable=True
+            ).write(
+                {
+                    **values,
+                    "requester_kind": kind,
+                    "is_anonymized": True,
+                    "anonymized_date": now,
+                }
+            )
+        requests._round_coordinates()
+        requests._anonymize_thread(list(values))
+        self.env["citizen.audit.log"]._log("anonymisation", requests, details=reason)
+        return requests
+
+    def _round_coordinates(self):
+        """Keep the area of the requests on the map, not the exact place."""
+        self.flush_recordset(["latitude", "longitude"])
+        self.env.cr.execute(
+            SQL(
+                "UPDATE citizen_request"
+                " SET latitude = round(latitude::numeric, %s),"
+                " longitude = round(longitude::numeric, %s)"
+                " WHERE id IN %s",
+                COORDINATE_DIGITS,
+                COORDINATE_DIGITS,
+                tuple(self.ids),
+            )
+        )
+        self.invalidate_recordset(["latitude", "longitude"])
+
+    def _anonymize_thread(self, field_names):
+        """Erase the chatter of the requests: message contents, recipients,
+        attachments (photos), outgoing emails, ratings' comments, followers
+        who are not staff, activities, and the tracked old values of the
+        erased fields."""
+        domain = [("model", "=", self._name), ("res_id", "in", self.ids)]
+        messages = self.env["mail.message"].sudo().search(domain)
+        attachments = (
+            self.env["ir.attachment"]
+            .sudo()
+            .search([("res_model", "=", self._name), ("res_id", "in", self.ids)])
+        ) | messages.attachment_ids
+        attachments.unlink()
+        self.env["mail.mail"].sudo().search(
+            [("mail_message_id", "in", messages.ids)]
+        ).write(
+            {
+                "body_html": False,
+                "email_to": False,
+                "email_cc": False,
+                "headers": False,
+                "failure_reason": False,
+                "recipient_ids": [Command.clear()],
+            }
+        )
+        self.env["mail.mail"].sudo().search(
+            [
+                ("mail_message_id", "in", messages.ids),
+                ("state", "in", ("outgoing", "exception")),
+            ]
+        ).write({"state": "cancel"})
+        staff = messages.author_id.filtered(
+            lambda p: p.user_ids.filtered(lambda u: not u.share)
+        )
+        messages.filtered(lambda m: m.author_id not in staff).write(
+            {"author_id": False}
+        )
+        messages.write(
+            {
+                "body": "",
+                "subject": False,
+                "email_from": False,
+                "reply_to": False,
+                "author_guest_id": False,
+                "partner_ids": [Command.clear()],
+            }
+        )
+        messages.notification_ids.unlink()
+        messages.reaction_ids.unlink()
+        messages.link_preview_ids.unlink()
+        self.env["mail.tracking.value"].sudo().search(
+            [
+                ("mail_message_id", "in", messages.ids),
+                ("field_id.name", "in", field_names),
+                ("field_id.model", "=", self._name),
+            ]
+        ).unlink()
+        self.env["rating.rating"].sudo().search(
+            [("res_model", "=", self._name), ("res_id", "in", self.ids)]
+        ).write({"feedback": False, "partner_id": False})
+        followers = (
+            self.env["mail.followers"]
+            .sudo()
+            .search([("res_model", "=", self._name), ("res_id", "in", self.ids)])
+        )
+        followers.filtered(
+            lambda f: not f.partner_id.user_ids.filtered(lambda u: not u.share)
+        ).unlink()
+        self.activity_ids.unlink()
+
+    def action_anonymize(self):
+        """Anonymise closed requests now (managers, e.g. after an accepted
+        erasure request)."""
+        self.check_access("write")
+        self._check_personal_data_access()
+        return self.filtered("is_closed")._anonymize(
+            self.env._("Anonymised on request by %s.", self.env.user.name)
+        )
+
+    # ------------------------------------------------------------------
+    # Rights of the requester: access and erasure
+    # ------------------------------------------------------------------
+
+    @api.model
+    def _check_personal_data_access(self):
+        """Only managers export or erase the personal data of a person."""
+        if not self.env.user.has_group("citizen_relation.group_citizen_manager"):
+            raise AccessError(
+                self.env._(
+                    "Only citizen relation managers may export or erase the "
+                    "personal data of a person."
+                )
+            )
+
+    @api.model
+    def _get_requests_held_on(self, partner):
+        """Requests held on a person: theirs (or their organisation's
+        contacts'), or sent with their email address."""
+        domain = [("partner_id", "child_of", partner.id)]
+        if partner.email_normalized:
+            domain = [
+                "|",
+                *domain,
+                ("contact_email", "=ilike", partner.email_normalized),
+            ]
+        # sudo: callers checked the access to personal data first.
+        return self.sudo().search(domain, order="date_received, id")
+
+    @api.model
+    def _get_export_message_values(self, message):
+        return {
+            "date": fields.Datetime.to_string(message.date),
+            "model": message.model or "",
+            "record": message.record_name or "",
+            "author": message.author_id.name or message.email_from or "",
+            "subject": message.subject or "",
+            "internal": bool(message.is_internal or message.subtype_id.internal),
+            "body": tools.html2plaintext(message.body or ""),
+            "attachments": message.attachment_ids.mapped("name"),
+        }
+
+    def _get_export_values(self, messages, attachments):
+        """The request as given in a personal data export."""
+        self.ensure_one()
+        own_messages = messages.filtered(
+            lambda m: m.model == self._name and m.res_id == self.id
+        )
+        own_attachments = own_messages.attachment_ids | attachments.filtered(
+            lambda a: a.res_model == self._name and a.res_id == self.id
+        )
+        return {
+            "reference": self.name,
+            "title": self.title,
+            "description": tools.html2plaintext(self.description or ""),
+            "category": self.category_id.complete_name or "",
+            "stage": self.stage_id.name or "",
+            "channel": self.channel,
+            "received_on": fields.Datetime.to_string(self.date_received),
+            "closed_on": fields.Datetime.to_string(self.date_closed) or "",
+            "name_given": self.contact_name or "",
+            "email_given": self.contact_email or "",
+            "phone_given": self.contact_phone or "",
+            "address": {
+                "street": self.street or "",
+                "zip": self.zip or "",
+                "city": self.city or "",
+                "district": self.district or "",
+                "latitude": self.latitude,
+                "longitude": self.longitude,
+            },
+            "consent": {
+                "text": self.consent_text or "",
+                "date": fields.Datetime.to_string(self.consent_date) or "",
+            },
+            "anonymised_on": fields.Datetime.to_string(self.anonymized_date) or "",
+            "messages": [
+                self._get_export_message_values(message) for message in own_messages
+            ],
+            "attachments": [
+                {
+                    "name": attachment.name,
+                    "mimetype": attachment.mimetype or "",
+                    "size": attachment.file_size,
+                    "created_on": fields.Datetime.to_string(attachment.create_date),
+                }
+                for attachment in own_attachments.sorted("id")
+            ],
+        }

@@ -1,0 +1,125 @@
+import base64
+import json
+
+from odoo import fields, models, tools
+
+
+class CitizenPersonalDataExport(models.TransientModel):
+    """Export of everything the citizen relation holds on a person (right of
+    access). The file lives in the transient record, read by its creator
+    only, until the record is vacuumed."""
+
+    _name = "citizen.personal.data.export"
+    _description = "Personal Data Export"
+
+    partner_id = fields.Many2one("res.partner", required=True, ondelete="cascade")
+    data = fields.Binary(string="File", readonly=True, attachment=False)
+    file_name = fields.Char(readonly=True)
+
+    def action_export(self):
+        """Build the JSON file, log the export and download the file."""
+        self.ensure_one()
+        content = self._get_personal_data()
+        self.write(
+            {
+                "data": base64.b64encode(
+                    json.dumps(content, ensure_ascii=False, indent=2).encode()
+                ),
+                "file_name": f"personal-data-{self.partner_id.id}.json",
+            }
+        )
+        self.env["citizen.audit.log"]._log(
+            "export",
+            self.partner_id,
+            details=self.env._(
+                "%(requests)s requests and %(messages)s messages exported.",
+                requests=len(content["requests"]),
+                messages=sum(len(r["messages"]) for r in content["requests"])
+                + len(content["messages_elsewhere"]),
+            ),
+        )
+        return {
+            "type": "ir.actions.act_url",
+            "url": f"/web/content/{self._name}/{self.id}/data/{self.file_name}"
+            "?download=true",
+            "target": "self",
+        }
+
+    def _get_personal_data(self):
+        """Everything held on the person, as a dict ready for JSON: identity,
+        requests with their messages and the metadata of their attachments,
+        messages they wrote elsewhere, ratings. Managers only."""
+        self.ensure_one()
+        Request = self.env["citizen.request"]
+        Request._check_personal_data_access()
+        # sudo: access checked above; the export must be complete, whoever
+        # the requests are assigned to.
+        partner = self.partner_id.sudo()
+        requests = Request._get_requests_held_on(partner)
+        messages = (
+            self.env["mail.message"]
+            .sudo()
+            .search(
+                [
+                    "|",
+                    "&",
+                    ("model", "=", "citizen.request"),
+                    ("res_id", "in", requests.ids),
+                    ("author_id", "=", partner.id),
+                ],
+                order="date, id",
+            )
+        )
+        attachments = (
+            self.env["ir.attachment"]
+            .sudo()
+            .search(
+                [
+                    ("res_model", "=", "citizen.request"),
+                    ("res_id", "in", requests.ids),
+                ],
+                order="id",
+            )
+            | messages.attachment_ids
+        )
+        ratings = (
+            self.env["rating.rating"]
+            .sudo()
+            .search(
+                [("partner_id", "=", partner.id), ("consumed", "=", True)], order="id"
+            )
+        )
+        return {
+            "generated_on": fields.Datetime.to_string(fields.Datetime.now()),
+            "data_controller": self.env.company.name,
+            "person": {
+                "name": partner.name,
+                "email": partner.email or "",
+                "phone": partner.phone or "",
+                "mobile": partner.mobile or "",
+                "street": partner.street or "",
+                "zip": partner.zip or "",
+                "city": partner.city or "",
+                "created_on": fields.Datetime.to_string(partner.create_date),
+            },
+            "requests": [
+                request._get_export_values(messages, attachments)
+                for request in requests
+            ],
+            "messages_elsewhere": [
+                Request._get_export_message_values(message)
+                for message in messages.filtered(
+                    lambda m: m.model != "citizen.request"
+                    or m.res_id not in requests.ids
+                )
+            ],
+            "ratings": [
+                {
+                    "request": rating.res_name,
+                    "rating": rating.rating,
+                    "feedback": tools.html2plaintext(rating.feedback or ""),
+                    "date": fields.Datetime.to_string(rating.write_date),
+                }
+                for rating in ratings
+            ],
+        }
