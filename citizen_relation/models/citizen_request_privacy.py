@@ -118,10 +118,14 @@ class CitizenRequest(models.Model):
         domain = self._get_expired_domain()
         in_cron = bool(self.env.context.get("ir_cron_progress_id"))
         done = 0
+        previous_ids = None
         while True:
             batch = Request.search(domain, order="date_closed, id", limit=batch_size)
-            if not batch:
+            if not batch or batch.ids == previous_ids:
+                # the second test guards against looping on requests that
+                # an extension would keep from being marked as anonymised
                 break
+            previous_ids = batch.ids
             batch._anonymize(self.env._("Retention period of the category is over."))
             done += len(batch)
             self.env.flush_all()
