@@ -213,6 +213,19 @@ class CitizenRequest(models.Model):
         ),
     ]
 
+    def init(self):
+        res = super().init()
+        # The same email (Message-Id) delivered twice at the same moment, from
+        # two mailboxes, must not open two requests.
+        self.env.cr.execute(
+            """
+            CREATE UNIQUE INDEX IF NOT EXISTS citizen_request_email_source_ref_uniq
+                ON citizen_request (company_id, source_ref)
+             WHERE channel = 'email' AND source_ref IS NOT NULL
+            """
+        )
+        return res
+
     # ------------------------------------------------------------------
     # Defaults and computes
     # ------------------------------------------------------------------
@@ -463,10 +476,18 @@ class CitizenRequest(models.Model):
         template = self._get_acknowledgement_template()
         for request in self.filtered(lambda r: not r.acknowledgement_method):
             if request._get_requester_email() and template:
-                request.message_post_with_source(
+                # The town writes the acknowledgement, never the requester;
+                # Odoo emails nobody what the current user posts, and the
+                # requester is the current user on the portal or when their
+                # email is routed to their account: they are told anyway.
+                is_requester = self.env.user.partner_id == request.partner_id
+                request.with_context(
+                    mail_notify_author=is_requester
+                ).message_post_with_source(
                     template,
                     subtype_xmlid="mail.mt_comment",
                     email_layout_xmlid="mail.mail_notification_light",
+                    **request._get_acknowledgement_author(),
                 )
                 request.write(
                     {
@@ -475,14 +496,37 @@ class CitizenRequest(models.Model):
                     }
                 )
             else:
-                request.activity_schedule(
+                user = request._get_callback_user()
+                request_lang = request.with_context(lang=request._get_user_lang(user))
+                request_lang.activity_schedule(
                     "citizen_relation.mail_activity_type_acknowledge",
                     date_deadline=fields.Date.context_today(request),
-                    user_id=request._get_callback_user().id,
-                    note=request._get_callback_note(),
+                    user_id=user.id,
+                    note=request_lang._get_callback_note(),
                 )
                 request.acknowledgement_method = "callback"
         return True
+
+    def _get_acknowledgement_author(self):
+        """Author and sender of the acknowledgement: the company's contact."""
+        self.ensure_one()
+        company = self.company_id or self.env.company
+        values = {"author_id": company.partner_id.id}
+        email = company.partner_id.email or company.default_from_email
+        if email:
+            values["email_from"] = tools.formataddr((company.name or "", email))
+        return values
+
+    def _get_company_lang(self):
+        """Language of the texts the town writes by itself (scheduled
+        actions): that of the company's contact."""
+        company = self[:1].company_id or self.env.company
+        return company.partner_id.lang or self.env.lang
+
+    def _get_user_lang(self, user):
+        """Language of the texts written for an agent: theirs, else the
+        company's."""
+        return user.lang or self._get_company_lang()
 
     def _get_callback_user(self):
         """Agent who calls back: the assignee, else the agent who recorded
@@ -768,6 +812,56 @@ class CitizenRequest(models.Model):
         )
         return super().message_new(msg_dict, custom_values=values)
 
+    def message_post(self, **kwargs):
+        if self.env.context.get("from_alias"):
+            # The author of an incoming email is not subscribed: anybody can
+            # claim to answer a request; its requester is subscribed when it
+            # is created.
+            thread = self.with_context(mail_create_nosubscribe=True)
+            if self.env.context.get("citizen_auto_submitted"):
+                # An automatic answer (out of office...) is kept as a note
+                # that notifies nobody.
+                kwargs.pop("subtype_xmlid", None)
+                kwargs["subtype_id"] = self.env["ir.model.data"]._xmlid_to_res_id(
+                    "mail.mt_note"
+                )
+                kwargs["partner_ids"] = []
+            return super(CitizenRequest, thread).message_post(**kwargs)
+        return super().message_post(**kwargs)
+
+    def _message_receive_bounce(self, email, partner):
+        """An email sent about the request bounced: tell the agents on the
+        request and ask them to reach the requester another way, once."""
+        res = super()._message_receive_bounce(email, partner)
+        activity_type = self.env.ref(
+            "citizen_relation.mail_activity_type_acknowledge",
+            raise_if_not_found=False,
+        )
+        for request in self:
+            user = request._get_callback_user()
+            request_lang = request.with_context(lang=request._get_user_lang(user))
+            note = request_lang.env._(
+                "The email to %(email)s could not be delivered: call the "
+                "requester back or write to them.",
+                email=email or "-",
+            )
+            request.message_post(
+                body=note,
+                subtype_xmlid="mail.mt_note",
+                message_type="notification",
+            )
+            if activity_type and request.activity_ids.filtered(
+                lambda a, t=activity_type: a.activity_type_id == t
+            ):
+                continue
+            request_lang.activity_schedule(
+                "citizen_relation.mail_activity_type_acknowledge",
+                date_deadline=fields.Date.context_today(request),
+                user_id=user.id,
+                note=note,
+            )
+        return res
+
     def message_update(self, msg_dict, update_vals=None):
         """A reply lands on its request. Mail content never changes the request
         itself; only a genuine message of the requester reopens a resolved
@@ -827,7 +921,9 @@ class CitizenRequest(models.Model):
                 lambda a, t=activity_type: a.activity_type_id == t
             ):
                 continue
-            request.activity_schedule(
+            request.with_context(
+                lang=request._get_user_lang(request.user_id)
+            ).activity_schedule(
                 "citizen_relation.mail_activity_type_deadline",
                 date_deadline=request.date_deadline,
                 user_id=request.user_id.id,

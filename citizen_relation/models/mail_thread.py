@@ -1,9 +1,39 @@
 import codecs
 import logging
+import re
+
+from markupsafe import Markup
 
 from odoo import api, models
+from odoo.tools.mail import append_content_to_html
 
 _logger = logging.getLogger(__name__)
+
+# Settings of Odoo's mail loop detection and their default values (those of
+# mail.thread._detect_loop_sender).
+LOOP_PARAMETERS = {
+    "mail.gateway.loop.minutes": 120,
+    "mail.gateway.loop.threshold": 20,
+}
+
+
+def _decode_8bit_header(value):
+    """Text of a header holding raw 8-bit bytes (kept by the email parser as
+    surrogate escapes): UTF-8 when the bytes are valid UTF-8, else
+    Windows-1252, the superset of Latin-1 that old mail programs send."""
+    value = re.sub(r"\r?\n(?=[ \t])", "", value)
+    data = value.encode("ascii", "surrogateescape")
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        return data.decode("windows-1252", errors="replace")
+
+
+def _has_8bit(value):
+    return isinstance(value, str) and any(
+        "\udc80" <= char <= "\udcff" for char in value
+    )
+
 
 # Headers set by out-of-office replies, vacation robots and mailing lists
 # (RFC 3834 and the de-facto headers of common mail servers).
@@ -16,8 +46,98 @@ class MailThread(models.AbstractModel):
 
     @api.model
     def message_parse(self, message, save_original=False):
+        self._citizen_fix_8bit_headers(message)
         self._citizen_fix_unknown_charsets(message)
         return super().message_parse(message, save_original=save_original)
+
+    @api.model
+    def _citizen_fix_8bit_headers(self, message):
+        """Decode the headers sent as raw 8-bit bytes instead of encoded
+        words, so that names and subjects stay readable."""
+        for part in message.walk():
+            items = list(part.raw_items())
+            broken = {name.lower() for name, value in items if _has_8bit(value)}
+            if not broken:
+                continue
+            for name in {name for name, _value in items if name.lower() in broken}:
+                del part[name]
+            for name, value in items:
+                if name.lower() in broken:
+                    part[name] = _decode_8bit_header(value)
+
+    def _message_parse_extract_payload(
+        self, message, message_dict, save_original=False
+    ):
+        """Keep the text written by the sender ahead of the emails they
+        forward as attachments (message/rfc822 parts): Odoo would otherwise
+        replace it with the body of the forwarded email."""
+        forwarded = (
+            []
+            if message_dict.get("is_bounce")
+            else self._citizen_forwarded_parts(message)
+        )
+        if not forwarded:
+            return super()._message_parse_extract_payload(
+                message, message_dict, save_original=save_original
+            )
+        payloads = [
+            (container, container.get_payload()) for container, _part in forwarded
+        ]
+        try:
+            for container, parts in payloads:
+                container.set_payload(
+                    [
+                        part
+                        for part in parts
+                        if part.get_content_type() != "message/rfc822"
+                    ]
+                )
+            result = super()._message_parse_extract_payload(
+                message, message_dict, save_original=False
+            )
+        finally:
+            for container, parts in payloads:
+                container.set_payload(parts)
+        body = result["body"]
+        attachments = list(result["attachments"])
+        for _container, part in forwarded:
+            inner_messages = part.get_payload()
+            if not inner_messages:
+                continue
+            inner = inner_messages[0]
+            inner_result = self._message_parse_extract_payload(inner, {})
+            town = self.with_context(lang=self.env.company.partner_id.lang)
+            heading = Markup("<p>%s</p>") % town.env._(
+                "Forwarded message from %(sender)s: %(subject)s",
+                sender=inner.get("From") or "-",
+                subject=inner.get("Subject") or "-",
+            )
+            body = append_content_to_html(
+                body,
+                Markup("<blockquote>%s%s</blockquote>")
+                % (heading, Markup(inner_result["body"] or "")),
+                plaintext=False,
+            )
+            attachments += inner_result["attachments"]
+        if save_original:
+            attachments.insert(
+                0, self._Attachment("original_email.eml", message.as_string(), {})
+            )
+        return {"body": body, "attachments": attachments}
+
+    @api.model
+    def _citizen_forwarded_parts(self, message):
+        """(container, part) of the emails attached to this one, without
+        looking into the attached emails themselves."""
+        found = []
+        if not message.is_multipart():
+            return found
+        for part in message.get_payload():
+            if part.get_content_type() == "message/rfc822":
+                found.append((message, part))
+            elif part.is_multipart():
+                found += self._citizen_forwarded_parts(part)
+        return found
 
     @api.model
     def _citizen_fix_unknown_charsets(self, message):
@@ -45,6 +165,14 @@ class MailThread(models.AbstractModel):
                     fallback,
                 )
                 part.set_param("charset", fallback)
+
+    @api.model
+    def _detect_loop_sender_domain(self, email_from_normalized):
+        # Without an address, Odoo would count every record that has no email
+        # (requests taken by phone or at the counter) and drop the email.
+        if not email_from_normalized:
+            return []
+        return super()._detect_loop_sender_domain(email_from_normalized)
 
     @api.model
     def _citizen_is_auto_submitted(self, message):
@@ -76,4 +204,59 @@ class MailThread(models.AbstractModel):
                 )
             routes = kept
             self = self.with_context(citizen_auto_submitted=True)
+        routes = self._citizen_drop_concurrent_duplicates(message_dict, routes)
         return super()._message_route_process(message, message_dict, routes)
+
+    @api.model
+    def _citizen_drop_concurrent_duplicates(self, message_dict, routes):
+        """The same email fetched twice at the same moment (two mailboxes):
+        only one delivery may open a request. A delivery waits for the other
+        one to end, then drops its route when the request was saved."""
+        message_id = message_dict.get("message_id")
+        creating = [
+            route
+            for route in routes or []
+            if route[0] == "citizen.request" and not route[1]
+        ]
+        if not message_id or not creating:
+            return routes
+        self.env.cr.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", [message_id])
+        if self.env.registry.in_test_mode():
+            return routes
+        # The other delivery was saved after this transaction started: only a
+        # new cursor sees it (the unique index would refuse a second one).
+        with self.env.registry.cursor() as new_cr:
+            new_cr.execute(
+                "SELECT 1 FROM citizen_request "
+                "WHERE channel = 'email' AND source_ref = %s LIMIT 1",
+                [message_id],
+            )
+            delivered = bool(new_cr.fetchone())
+        if not delivered:
+            return routes
+        _logger.info(
+            "Email %s already opened a request: delivered twice, ignored",
+            message_id,
+        )
+        return [route for route in routes if route not in creating]
+
+
+class IrConfigParameter(models.Model):
+    _inherit = "ir.config_parameter"
+
+    @api.model
+    def get_param(self, key, default=False):
+        value = super().get_param(key, default=default)
+        if key in LOOP_PARAMETERS and value not in (False, None):
+            try:
+                int(value)
+            except (TypeError, ValueError):
+                _logger.warning(
+                    "System parameter %s is not a whole number (%r): "
+                    "the default %s is used",
+                    key,
+                    value,
+                    LOOP_PARAMETERS[key],
+                )
+                return LOOP_PARAMETERS[key]
+        return value
