@@ -165,17 +165,16 @@ class CitizenRequest(models.Model):
             return requests
         values = requests._get_anonymization_values()
         now = fields.Datetime.now()
-        # the kind of requester stays in the statistics
-        for kind in set(requests.mapped("requester_kind")):
-            requests.filtered(lambda r, k=kind: r.requester_kind == k).with_context(
-                tracking_disable=True
-            ).write(
-                {
-                    **values,
-                    "requester_kind": kind,
-                    "is_anonymized": True,
-                    "anonymized_date": now,
-                }
+        kinds = {request.id: request.requester_kind for request in requests}
+        requests.with_context(tracking_disable=True).write(
+            {**values, "is_anonymized": True, "anonymized_date": now}
+        )
+        # without requester, the kind would be recomputed as "citizen": the
+        # statistics keep the kind the request had
+        requests.flush_recordset()
+        for kind in set(kinds.values()):
+            requests.filtered(lambda r, k=kind: kinds[r.id] == k).write(
+                {"requester_kind": kind}
             )
         requests._round_coordinates()
         requests._anonymize_thread(list(values))

@@ -171,6 +171,19 @@ class TestCitizenRequestPrivacy(CitizenRequestCommon):
         self.assertEqual(log.reference, reference)
         self.assertEqual(log.date, LATER)
 
+    def test_requester_kind_kept(self):
+        """Requests of a partner organisation are still counted as theirs."""
+        school = self.env["res.partner"].create(
+            {"name": "École Jules Ferry", "is_company": True}
+        )
+        request = self._closed_request(partner_id=school.id)
+        self.assertEqual(request.requester_kind, "organisation")
+        with freeze_time(LATER):
+            self.Request._cron_anonymize_expired_requests()
+        self.assertTrue(request.is_anonymized)
+        self.assertFalse(request.partner_id)
+        self.assertEqual(request.requester_kind, "organisation")
+
     def test_retention_not_over_or_kept(self):
         """Nothing is anonymised before the end of the retention, nor when
         the category keeps its requests (0), nor while a request is open."""
