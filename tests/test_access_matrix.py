@@ -64,6 +64,11 @@ MODEL_RIGHTS = {
     ),
     "citizen.request.transfer.wizard": table(**for_roles(INTERNAL, "rwc")),
     "maintenance.request.reply.wizard": table(**for_roles(STAFF, "rwc")),
+    "citizen.audit.log": table(**for_roles(("manager", "tech_manager"), "r")),
+    "citizen.erasure.request": table(**for_roles(("manager", "tech_manager"), "rwc")),
+    "citizen.personal.data.export": table(
+        **for_roles(("manager", "tech_manager"), "rwc")
+    ),
     "citizen.api.client": table(
         **for_roles(("agent_a", "agent_b", "leader"), "r"),
         **for_roles(("manager", "tech_manager"), "rwcu"),
