@@ -337,6 +337,7 @@ class CitizenRequest(models.Model):
         )
         if vals.get("name") in (None, False, "", "/", self.env._("New")):
             received = vals.get("date_received") or fields.Datetime.now()
+            self.with_company(company)._ensure_reference_date_range(received)
             vals["name"] = self.env["ir.sequence"].with_company(company).next_by_code(
                 "citizen.request",
                 sequence_date=fields.Datetime.to_datetime(received),
@@ -360,6 +361,36 @@ class CitizenRequest(models.Model):
             if stage.is_closed:
                 vals["date_closed"] = fields.Datetime.now()
         return vals
+
+    @api.model
+    def _ensure_reference_date_range(self, received):
+        """Make the first two requests of a year received at the same moment
+        conflict, instead of each creating the year's numbering and both
+        getting the same reference: the later transaction fails with a
+        serialization error, which the server retries."""
+        # sudo: the numbering is read and locked, not shown.
+        sequence = (
+            self.env["ir.sequence"]
+            .sudo()
+            .search(
+                [
+                    ("code", "=", "citizen.request"),
+                    ("company_id", "in", [self.env.company.id, False]),
+                ],
+                order="company_id",
+                limit=1,
+            )
+        )
+        if not sequence.use_date_range:
+            return
+        day = fields.Datetime.to_datetime(received).date()
+        if not sequence.date_range_ids.filtered(
+            lambda r: r.date_from <= day <= r.date_to
+        ):
+            self.env.cr.execute(
+                "UPDATE ir_sequence SET write_date = write_date WHERE id = %s",
+                [sequence.id],
+            )
 
     @api.model_create_multi
     def create(self, vals_list):

@@ -4,7 +4,7 @@ import re
 
 from markupsafe import Markup
 
-from odoo import api, models
+from odoo import api, fields, models
 from odoo.tools.mail import append_content_to_html
 
 _logger = logging.getLogger(__name__)
@@ -220,6 +220,15 @@ class MailThread(models.AbstractModel):
         ]
         if not message_id or not creating:
             return routes
+        # Before the request is created, where a conflict would bounce the
+        # email: a conflict here makes the server retry the delivery.
+        self.env["citizen.request"]._ensure_reference_date_range(
+            min(
+                fields.Datetime.to_datetime(message_dict.get("date"))
+                or fields.Datetime.now(),
+                fields.Datetime.now(),
+            )
+        )
         self.env.cr.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", [message_id])
         if self.env.registry.in_test_mode():
             return routes
