@@ -248,24 +248,3 @@ class MailThread(models.AbstractModel):
             message_id,
         )
         return [route for route in routes if route not in creating]
-
-
-class IrConfigParameter(models.Model):
-    _inherit = "ir.config_parameter"
-
-    @api.model
-    def get_param(self, key, default=False):
-        value = super().get_param(key, default=default)
-        if key in LOOP_PARAMETERS and value not in (False, None):
-            try:
-                int(value)
-            except (TypeError, ValueError):
-                _logger.warning(
-                    "System parameter %s is not a whole number (%r): "
-                    "the default %s is used",
-                    key,
-                    value,
-                    LOOP_PARAMETERS[key],
-                )
-                return LOOP_PARAMETERS[key]
-        return value
