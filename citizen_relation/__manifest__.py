@@ -36,7 +36,6 @@
         "views/citizen_relation_menus.xml",
     ],
     "demo": [
-        "demo/mail_alias_domain_demo.xml",
         "demo/res_partner_demo.xml",
         "demo/citizen_request_demo.xml",
     ],

@@ -32,6 +32,7 @@
         ],
     },
     "demo": [
+        "demo/mail_alias_domain_demo.xml",
         "demo/citizen_team_demo.xml",
         "demo/citizen_routing_rule_demo.xml",
         "demo/maintenance_demo.xml",
