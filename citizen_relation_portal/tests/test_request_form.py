@@ -58,6 +58,9 @@ class TestCitizenRequestForm(CitizenPortalCase):
         self.assertEqual(citizen_request.channel, "web")
         self.assertEqual(citizen_request.category_id, self.category_road)
         self.assertEqual(citizen_request.contact_name, "Eve Citizen")
+        # the consent the visitor gave is kept with the request, as given
+        self.assertTrue(citizen_request.consent_date)
+        self.assertIn("anonymi", citizen_request.consent_text)
         self.assertEqual(citizen_request.partner_id.email, "eve.citizen@example.org")
         self.assertIn("front of number 4", citizen_request.description)
         attachment = self.env["ir.attachment"].search(
