@@ -88,7 +88,7 @@ class CitizenRequest(models.Model):
         default=lambda self: self.env._("New"),
         index="trigram",
     )
-    title = fields.Char(required=True, tracking=True)
+    title = fields.Char(required=True, tracking=True, index="trigram")
     description = fields.Html(sanitize=True)
     channel = fields.Selection(
         CHANNELS, required=True, default="web", tracking=True, index=True
@@ -140,7 +140,7 @@ class CitizenRequest(models.Model):
         store=True,
         index=True,
     )
-    contact_name = fields.Char(string="Name Given")
+    contact_name = fields.Char(string="Name Given", index="trigram")
     contact_email = fields.Char(string="Email Given")
     contact_phone = fields.Char(string="Phone Given")
     # Location
@@ -223,6 +223,14 @@ class CitizenRequest(models.Model):
                 ON citizen_request (company_id, source_ref)
              WHERE channel = 'email' AND source_ref IS NOT NULL
             """
+        )
+        # Kanban, list and portal pages read the first requests in the model's
+        # order; without this index a large town sorts its whole history.
+        tools.create_index(
+            self.env.cr,
+            "citizen_request_default_order_index",
+            self._table,
+            ["priority DESC", "date_received DESC", "id DESC"],
         )
         return res
 

@@ -4,6 +4,9 @@ from odoo import fields, models
 class ResPartner(models.Model):
     _inherit = "res.partner"
 
+    # Every request from any channel looks its requester up by email.
+    email_normalized = fields.Char(index=True)
+
     citizen_request_count = fields.Integer(
         string="Citizen Requests",
         compute="_compute_citizen_request_count",
