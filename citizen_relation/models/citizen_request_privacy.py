@@ -53,15 +53,27 @@ class CitizenRequest(models.Model):
     # ------------------------------------------------------------------
 
     @api.model
+    def _get_web_consent_parts(self):
+        """The consent the web form asks for: what the visitor agrees to, then
+        what is done with their data. The form shows these very words, and
+        they are stored with each web request as given."""
+        return (
+            self.env._(
+                "I agree that the town hall processes the data of this form to "
+                "handle my request."
+            ),
+            self.env._(
+                "Your data is used only to handle your request and to answer "
+                "you. It is kept for the period set for this kind of request, "
+                "then anonymised. You may access, correct or delete it by "
+                "writing to the town hall."
+            ),
+        )
+
+    @api.model
     def _get_web_consent_text(self):
         """Consent the web form asks for, as stored with each web request."""
-        return self.env._(
-            "I agree that the town hall processes the data of this form to "
-            "handle my request. Your data is used only to handle your request "
-            "and to answer you. It is kept for the period set for this kind of "
-            "request, then anonymised. You may access, correct or delete it by "
-            "writing to the town hall."
-        )
+        return " ".join(self._get_web_consent_parts())
 
     @api.model
     def _get_web_consent_values(self):

@@ -89,7 +89,12 @@ class CitizenRequestForm(http.Controller):
 
     def _render_form(self, form=None, errors=None, general_error=None, status=200):
         max_photo_count, max_photo_size_mb = get_photo_limits()
+        consent_label, consent_help = request.env[
+            "citizen.request"
+        ]._get_web_consent_parts()
         values = {
+            "consent_label": consent_label,
+            "consent_help": consent_help,
             "categories": self._get_public_categories(),
             "form": form if form is not None else self._get_form_defaults(),
             "errors": errors or {},
