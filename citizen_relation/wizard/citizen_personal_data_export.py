@@ -50,26 +50,37 @@ class CitizenPersonalDataExport(models.TransientModel):
         requests with their messages and the metadata of their attachments,
         messages they wrote elsewhere, ratings. Managers only."""
         self.ensure_one()
+        self.env["citizen.request"]._check_personal_data_access()
+        return self._collect_personal_data()
+
+    def _collect_personal_data(self, public_only=False):
+        """The export itself, without access check: callers check first.
+
+        :param bool public_only: leave out the agents' internal notes, for a
+            person who downloads their own data from the portal
+        """
+        self.ensure_one()
         Request = self.env["citizen.request"]
-        Request._check_personal_data_access()
-        # sudo: access checked above; the export must be complete, whoever
-        # the requests are assigned to.
+        # sudo: the callers checked the access; the export must be complete,
+        # whoever the requests are assigned to.
         partner = self.partner_id.sudo()
         requests = Request._get_requests_held_on(partner)
-        messages = (
-            self.env["mail.message"]
-            .sudo()
-            .search(
-                [
-                    "|",
-                    "&",
-                    ("model", "=", "citizen.request"),
-                    ("res_id", "in", requests.ids),
-                    ("author_id", "=", partner.id),
-                ],
-                order="date, id",
-            )
-        )
+        domain = [
+            "|",
+            "&",
+            ("model", "=", "citizen.request"),
+            ("res_id", "in", requests.ids),
+            ("author_id", "=", partner.id),
+        ]
+        if public_only:
+            # What the portal shows of a thread: no internal note.
+            domain = [
+                *domain,
+                ("is_internal", "=", False),
+                ("subtype_id", "!=", False),
+                ("subtype_id.internal", "=", False),
+            ]
+        messages = self.env["mail.message"].sudo().search(domain, order="date, id")
         attachments = (
             self.env["ir.attachment"]
             .sudo()

@@ -1,6 +1,8 @@
+import json
+
 from odoo import http
 from odoo.exceptions import AccessError, MissingError
-from odoo.http import request
+from odoo.http import content_disposition, request
 from odoo.tools import consteq, plaintext2html
 
 from odoo.addons.portal.controllers.portal import CustomerPortal
@@ -232,3 +234,39 @@ class CitizenRequestPortal(CustomerPortal):
                 subtype_xmlid="mail.mt_comment",
             )
         return request.redirect(url)
+
+    @http.route(
+        "/my/requests/personal-data",
+        type="http",
+        auth="user",
+        methods=["GET"],
+        website=True,
+    )
+    def portal_my_personal_data(self, **kw):
+        """Download, as JSON, everything the town holds on the logged-in
+        person (RGPD right of access), without the agents' internal notes."""
+        partner = request.env.user.partner_id
+        # sudo: the export is built for the person's own contact only, which
+        # is all they can ask for here; internal notes are left out.
+        export = (
+            request.env["citizen.personal.data.export"]
+            .sudo()
+            .create({"partner_id": partner.id})
+        )
+        content = export._collect_personal_data(public_only=True)
+        request.env["citizen.audit.log"]._log(
+            "export",
+            partner,
+            details=request.env._("Downloaded by the person from the portal."),
+        )
+        return request.make_response(
+            json.dumps(content, ensure_ascii=False, indent=2),
+            headers=[
+                ("Content-Type", "application/json; charset=utf-8"),
+                (
+                    "Content-Disposition",
+                    content_disposition(f"personal-data-{partner.id}.json"),
+                ),
+                ("Cache-Control", "no-store"),
+            ],
+        )

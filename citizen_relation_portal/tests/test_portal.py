@@ -292,3 +292,41 @@ class TestCitizenPortal(CitizenPortalCase):
         self.authenticate("alice_citizen", "alice_citizen")
         self.url_open(url, data={"csrf_token": self.csrf_token(), "message": "alice"})
         self.assertEqual(len(self.request_bob.message_ids), before)
+
+    def test_download_my_personal_data(self):
+        """A citizen downloads what the town holds on them: their requests and
+        public messages, never someone else's nor the agents' internal notes;
+        the download is logged."""
+        self.request_alice.message_post(
+            body="Internal note about Alice", subtype_xmlid="mail.mt_note"
+        )
+        self.request_alice.message_post(
+            body="We will repair it next week", subtype_xmlid="mail.mt_comment"
+        )
+        self.authenticate("alice_citizen", "alice_citizen")
+        response = self.url_open("/my/requests/personal-data")
+        self.assertEqual(response.status_code, 200)
+        self.assertIn("attachment", response.headers["Content-Disposition"])
+        data = response.json()
+        self.assertEqual(data["person"]["email"], "alice.martin@example.org")
+        self.assertEqual(
+            [r["reference"] for r in data["requests"]], [self.request_alice.name]
+        )
+        self.assertIn("Alice private text", data["requests"][0]["description"])
+        self.assertIn("We will repair it next week", response.text)
+        self.assertNotIn("Internal note", response.text)
+        self.assertNotIn("Bob", response.text)
+        log = self.env["citizen.audit.log"].search(
+            [
+                ("action", "=", "export"),
+                ("res_model", "=", "res.partner"),
+                ("res_id", "=", self.user_alice.partner_id.id),
+            ]
+        )
+        self.assertEqual(len(log), 1)
+
+    def test_personal_data_needs_login(self):
+        self.authenticate(None, None)
+        response = self.url_open("/my/requests/personal-data", allow_redirects=False)
+        self.assertEqual(response.status_code, 303)
+        self.assertIn("/web/login", response.headers["Location"])
