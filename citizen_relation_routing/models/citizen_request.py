@@ -435,7 +435,7 @@ class CitizenRequest(models.Model):
         its team leader's, else its company's. Scheduled actions run with no
         language of their own, and would otherwise write in English."""
         self.ensure_one()
-        lang = self.team_id.leader_id.lang or self.company_id.partner_id.lang
+        lang = self._get_user_lang(self.team_id.leader_id)
         return self.with_context(lang=lang).env
 
     def _get_acknowledgement_limit(self):
