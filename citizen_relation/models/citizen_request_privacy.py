@@ -20,6 +20,14 @@ COORDINATE_DIGITS = 2
 class CitizenRequest(models.Model):
     _inherit = "citizen.request"
 
+    # Stored normalised at creation (_prepare_request_values): an address is
+    # looked up on this index with "=", whatever the size of the town.
+    contact_email = fields.Char(index=True)
+    contact_email_search = fields.Char(
+        string="Search by Email Given",
+        compute="_compute_contact_email_search",
+        search="_search_contact_email_search",
+    )
     consent_text = fields.Text(
         readonly=True,
         copy=False,
@@ -47,6 +55,29 @@ class CitizenRequest(models.Model):
                 ).date()
             else:
                 request.date_retention_end = False
+
+    # ------------------------------------------------------------------
+    # The requests of an email address
+    # ------------------------------------------------------------------
+
+    def _compute_contact_email_search(self):
+        for request in self:
+            request.contact_email_search = request.contact_email
+
+    def _search_contact_email_search(self, operator, value):
+        """An address is searched as a whole, on the index: as the citizen
+        wrote it or normalised (lowercase, without name). Anything else (part
+        of an address) is searched as typed, without index."""
+        positive = operator in ("=", "ilike", "=ilike", "like", "=like")
+        normalized = (
+            tools.email_normalize(value)
+            if positive and isinstance(value, str) and "@" in value
+            else False
+        )
+        if not normalized:
+            return [("contact_email", operator, value)]
+        addresses = list(dict.fromkeys((normalized, value.strip())))
+        return [("contact_email", "in", addresses)]
 
     # ------------------------------------------------------------------
     # Consent
