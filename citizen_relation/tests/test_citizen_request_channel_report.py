@@ -113,3 +113,44 @@ class TestCitizenRequestChannelReport(CitizenRequestCommon):
             .search([])
         )
         self.assertTrue(all(line.request_count > 0 for line in lines))
+
+    def test_figures_per_year(self):
+        """Each year has its own lines: a request received in 2025 counts, is
+        timed and rated in 2025 only, and reading 2026 leaves it out."""
+        self.town = self.env["res.company"].create({"name": "Commune de Test"})
+        old = self._request(
+            "web",
+            acknowledged=datetime(2025, 6, 2, 18, 0),
+            stage="stage_resolved",
+            closed=datetime(2025, 6, 3, 8, 0),
+            contact_email="old@example.org",
+        )
+        old.date_received = datetime(2025, 6, 2, 8, 0)
+        recent = self._request(
+            "web",
+            acknowledged=datetime(2026, 3, 2, 10, 0),
+            stage="stage_resolved",
+            closed=datetime(2026, 3, 4, 8, 0),
+            contact_email="new@example.org",
+        )
+        self._rate(old, 1)
+        self._rate(recent, 5)
+        self.env.flush_all()
+
+        Report = self.env["citizen.request.channel.report"]
+        town = [("company_id", "=", self.town.id)]
+        lines = Report.search(town)
+        self.assertEqual(lines.mapped("year"), [2026, 2025])
+        line_2026 = Report.search([*town, ("year", "=", 2026)])
+        self.assertEqual(len(line_2026), 1)
+        self.assertEqual(line_2026.request_count, 1)
+        self.assertAlmostEqual(line_2026.median_ack_hours, 2.0)
+        self.assertAlmostEqual(line_2026.median_resolve_hours, 48.0)
+        self.assertAlmostEqual(line_2026.avg_rating, 5.0)
+        line_2025 = Report.search([*town, ("year", "=", 2025)])
+        self.assertEqual(line_2025.request_count, 1)
+        self.assertAlmostEqual(line_2025.median_ack_hours, 10.0)
+        self.assertAlmostEqual(line_2025.median_resolve_hours, 24.0)
+        self.assertAlmostEqual(line_2025.avg_rating, 1.0)
+        # a line is read again by its id (a form, a reload) with its figures
+        self.assertEqual(Report.browse(line_2025.id).request_count, 1)
