@@ -154,10 +154,10 @@ class CitizenRequest(models.Model):
             ),
         }
 
-    def _find_routing_rule(self, rules):
+    def _find_routing_rule(self, rules, facts=None):
         """First rule of ``rules`` (already ordered) matching this request."""
         self.ensure_one()
-        facts = self._get_routing_facts()
+        facts = facts or self._get_routing_facts()
         return next((rule for rule in rules if rule._matches(facts)), rules.browse())
 
     def _apply_routing(self, reason=None, keep_assignee=False):
@@ -174,13 +174,18 @@ class CitizenRequest(models.Model):
         # sudo: routing is decided by the town's rules whoever files the
         # request (a citizen on the portal, the mail gateway, an agent of
         # another service); the values written are checked below as usual.
-        rules = self.env["citizen.routing.rule"].sudo()._get_active_rules()
+        facts = {request: request._get_routing_facts() for request in self}
+        rules = (
+            self.env["citizen.routing.rule"]
+            .sudo()
+            ._get_active_rules(list(facts.values()))
+        )
         Team = self.env["citizen.team"].sudo()
         triage = {}
         by_team = defaultdict(lambda: self.browse())
         values = {}
         for request in self:
-            rule = request._find_routing_rule(rules)
+            rule = request._find_routing_rule(rules, facts[request])
             team = rule.team_id
             if not team:
                 company = request.company_id

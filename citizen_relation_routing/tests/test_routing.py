@@ -253,6 +253,51 @@ class TestRouting(CitizenRoutingCommon):
         many = count_queries()
         self.assertEqual(many, few)
 
+    def test_rules_of_other_categories_and_channels_left_out(self):
+        """The rules are narrowed in the query that loads them: those of
+        other categories, channels or towns are not even read, while a rule
+        on a parent category or without conditions stays a candidate."""
+        Rule = self.env["citizen.routing.rule"]
+        phone_only = Rule.create(
+            {
+                "name": "Trous signalés par téléphone",
+                "sequence": 1,
+                "category_ids": [Command.link(self.category_pothole.id)],
+                "channel": "phone",
+                "team_id": self.team_civil.id,
+            }
+        )
+        civil_only = Rule.create(
+            {
+                "name": "Actes",
+                "sequence": 1,
+                "category_ids": [Command.link(self.category_civil.id)],
+                "team_id": self.team_civil.id,
+            }
+        )
+        other_town = self.env["res.company"].create({"name": "Autre commune"})
+        elsewhere = Rule.with_company(other_town).create(
+            {
+                "name": "Voirie ailleurs",
+                "sequence": 1,
+                "company_id": other_town.id,
+                "team_id": self.env["citizen.team"]
+                .with_company(other_town)
+                .create({"name": "Voirie ailleurs", "company_id": other_town.id})
+                .id,
+            }
+        )
+        request = self._new_request(channel="web")
+        self.assertEqual(request.routing_rule_id, self.rule_roads)
+        candidates = Rule._get_active_rules([request._get_routing_facts()])
+        self.assertIn(self.rule_roads, candidates)
+        self.assertIn(self.rule_civil, candidates)
+        self.assertNotIn(phone_only, candidates)
+        self.assertNotIn(civil_only, candidates)
+        self.assertNotIn(elsewhere, candidates)
+        phone = self._new_request(channel="phone")
+        self.assertEqual(phone.routing_rule_id, phone_only)
+
     def test_acknowledgement_names_the_service(self):
         """The legal acknowledgement names the department now in charge."""
         with self.mock_mail_gateway():
