@@ -2,7 +2,7 @@
     "name": "Citizen Relation",
     "summary": "One request desk for every channel: references, legal "
     "acknowledgement, deadlines, duplicates and channel equality reports",
-    "version": "18.0.1.0.0",
+    "version": "18.0.1.1.0",
     "category": "Services/Citizen Relation",
     "license": "LGPL-3",
     "author": "Citizen Relation for Odoo contributors",
@@ -18,7 +18,6 @@
         "data/mail_template_data.xml",
         "data/citizen_request_stage_data.xml",
         "data/citizen_request_category_data.xml",
-        "data/base_automation_data.xml",
         "data/mail_alias_data.xml",
         "data/ir_config_parameter_data.xml",
         "data/ir_cron_data.xml",

@@ -9,6 +9,8 @@ import threading
 from odoo.api import SUPERUSER_ID, Environment
 from odoo.tests import TransactionCase, tagged
 
+from odoo.addons.citizen_relation.tests.common import run_acknowledgement_job
+
 from .reliability_common import build_town
 
 
@@ -54,8 +56,9 @@ class TestConcurrency(TransactionCase):
         self.assertNotEqual(results[0], results[1])
 
     def test_acknowledgement_is_queued_not_sent_inline(self):
-        """The acknowledgement waits in the mail queue: if the transaction is
-        rolled back and retried, nothing has left the town hall yet."""
+        """The creating transaction writes no acknowledgement: if it is rolled
+        back and retried, nothing was prepared nor sent. The job it wakes up
+        queues the email, sent by the mail queue after its own commit."""
         request = self.env["citizen.request"].create(
             {
                 "title": "Lampadaire",
@@ -65,9 +68,12 @@ class TestConcurrency(TransactionCase):
                 "contact_email": "paul.retry@example.net",
             }
         )
-        mails = self.env["mail.mail"].search(
-            [("model", "=", "citizen.request"), ("res_id", "=", request.id)]
-        )
+        Mail = self.env["mail.mail"]
+        domain = [("model", "=", "citizen.request"), ("res_id", "=", request.id)]
+        self.assertFalse(Mail.search(domain))
+        self.assertFalse(request.acknowledgement_method)
+        self.assertIn(request, run_acknowledgement_job(self.env))
+        mails = Mail.search(domain)
         self.assertEqual(len(mails), 1)
         self.assertEqual(mails.state, "outgoing")
 

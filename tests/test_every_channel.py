@@ -17,6 +17,8 @@ from odoo import http
 from odoo.fields import Command
 from odoo.tests import Form, HttpCase, new_test_user, tagged
 
+from odoo.addons.citizen_relation.tests.common import run_acknowledgement_job
+
 # A Monday: ten working days later is Monday 16 March.
 NOW = "2026-03-02 09:00:00"
 EXPECTED_DEADLINE = date(2026, 3, 16)
@@ -223,6 +225,11 @@ class TestEveryChannelOneTreatment(HttpCase):
                 self.assertEqual(citizen_request.team_id, self.team)
                 self.assertEqual(citizen_request.date_deadline, EXPECTED_DEADLINE)
         self.assertEqual(len(references), 6, "every request has its own reference")
+
+        # A moment later the scheduler acknowledges them, all in the same way.
+        acknowledged = run_acknowledgement_job(self.env)
+        for citizen_request in requests.values():
+            self.assertIn(citizen_request, acknowledged)
 
         acknowledgement = self.env.ref(
             "citizen_relation.mail_template_request_acknowledgement"

@@ -8,6 +8,8 @@ from odoo import http
 from odoo.fields import Command
 from odoo.tests import HttpCase, tagged
 
+from odoo.addons.citizen_relation.tests.common import run_acknowledgement_job
+
 from .reliability_common import build_town
 
 SCRIPT = '<script>alert("xss")</script>'
@@ -96,6 +98,7 @@ class TestHostileContent(HttpCase):
         request.sudo().partner_id = self.users["citizen"].partner_id
         self.assertInert(self.url_open("/my/requests").text, "portal list")
         # every email about the request: acknowledgement, then resolution
+        self.assertIn(request, run_acknowledgement_job(self.env))
         request.sudo().action_resolve()
         mails = self.env["mail.mail"].search(
             [("model", "=", "citizen.request"), ("res_id", "=", request.id)]

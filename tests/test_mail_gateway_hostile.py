@@ -11,6 +11,7 @@ from freezegun import freeze_time
 
 from odoo.tests import tagged
 
+from odoo.addons.citizen_relation.tests.common import run_acknowledgement_job
 from odoo.addons.mail.tests.common import MailCommon
 
 from .reliability_common import build_town
@@ -187,7 +188,10 @@ class TestMailGatewayHostile(MailCommon):
         return self.env["mail.notification"].search(domain, order="id")
 
     def _acknowledgement(self, request):
-        """The message that acknowledged the request to its requester."""
+        """The message that acknowledged the request to its requester, written
+        by the job its creation woke up."""
+        if not request.acknowledgement_method:
+            self.assertIn(request, run_acknowledgement_job(self.env))
         notifications = self._emails_to(request.partner_id, request)
         self.assertEqual(len(notifications), 1, "one acknowledgement")
         return notifications.mail_message_id
@@ -200,6 +204,7 @@ class TestMailGatewayHostile(MailCommon):
         request = self._new_requests()
         self.assertEqual(len(request), 1)
         self.assertEqual(request.partner_id.email, "gaston.leroy@example.com")
+        self.assertIn(request, run_acknowledgement_job(self.env))
         self.assertEqual(len(self._emails_to(request.partner_id, request)), 1)
 
     @freeze_time(NOW)
@@ -214,6 +219,7 @@ class TestMailGatewayHostile(MailCommon):
         )
         request = self._new_requests()
         self.assertEqual(request.partner_id, denise)
+        self.assertIn(request, run_acknowledgement_job(self.env))
         self.assertEqual(request.acknowledgement_method, "email")
         self.assertEqual(len(self._emails_to(request.partner_id, request)), 1)
 

@@ -13,6 +13,8 @@ from odoo import http
 from odoo.tests import HttpCase, tagged
 from odoo.tests.common import JsonRpcException
 
+from odoo.addons.citizen_relation.tests.common import run_acknowledgement_job
+
 from .reliability_common import build_town
 
 
@@ -325,6 +327,7 @@ class TestPublicSurfaces(HttpCase):
             [("title", "=", "Banc cassé square Verlaine")]
         )
         self.assertEqual(request.partner_id, self.denise)
+        self.assertIn(request, run_acknowledgement_job(self.env))
         notifications = self.env["mail.notification"].search(
             [
                 ("res_partner_id", "=", self.denise.id),

@@ -8,3 +8,4 @@ from . import mail_thread
 from . import ir_config_parameter
 from . import res_partner
 from . import res_config_settings
+from . import ir_sequence

@@ -1,3 +1,4 @@
+import logging
 import math
 import re
 from datetime import datetime, time, timedelta
@@ -8,6 +9,12 @@ from odoo.osv import expression
 from odoo.tools.mail import email_split_tuples
 
 from .citizen_request_category import PRIORITIES
+
+_logger = logging.getLogger(__name__)
+
+# Requests acknowledged by one run of the acknowledgement job before it
+# commits and reports its progress.
+ACKNOWLEDGEMENT_BATCH_SIZE = 100
 
 CHANNELS = [
     ("web", "Website"),
@@ -232,6 +239,15 @@ class CitizenRequest(models.Model):
             self._table,
             ["priority DESC", "date_received DESC", "id DESC"],
         )
+        # The acknowledgement job looks for the few requests not acknowledged
+        # yet among all of them.
+        tools.create_index(
+            self.env.cr,
+            "citizen_request_acknowledgement_pending_index",
+            self._table,
+            ["date_received", "id"],
+            where="acknowledgement_method IS NULL",
+        )
         return res
 
     # ------------------------------------------------------------------
@@ -345,10 +361,8 @@ class CitizenRequest(models.Model):
         )
         if vals.get("name") in (None, False, "", "/", self.env._("New")):
             received = vals.get("date_received") or fields.Datetime.now()
-            self.with_company(company)._ensure_reference_date_range(received)
-            vals["name"] = self.env["ir.sequence"].with_company(company).next_by_code(
-                "citizen.request",
-                sequence_date=fields.Datetime.to_datetime(received),
+            vals["name"] = self.with_company(company)._next_reference(
+                fields.Datetime.to_datetime(received)
             ) or self.env._("New")
         if vals.get("partner_id") and not (
             vals.get("contact_email") or vals.get("contact_phone")
@@ -369,6 +383,68 @@ class CitizenRequest(models.Model):
             if stage.is_closed:
                 vals["date_closed"] = fields.Datetime.now()
         return vals
+
+    @api.model
+    @tools.ormcache("company_id", "day")
+    def _get_reference_sequence_ids(self, company_id, day):
+        """Ids of the numbering of the company's requests and of its period
+        holding ``day`` (False when the period does not exist yet).
+
+        Kept per worker: every request would otherwise look them up again;
+        changing the numbering clears it (see ``ir_sequence.py``).
+        """
+        # sudo: the numbering is read to draw a reference, not shown.
+        sequence = (
+            self.env["ir.sequence"]
+            .sudo()
+            .search(
+                [
+                    ("code", "=", "citizen.request"),
+                    ("company_id", "in", [company_id, False]),
+                ],
+                order="company_id",
+                limit=1,
+            )
+        )
+        if not sequence.use_date_range:
+            return sequence.id, False
+        date_range = (
+            self.env["ir.sequence.date_range"]
+            .sudo()
+            .search(
+                [
+                    ("sequence_id", "=", sequence.id),
+                    ("date_from", "<=", day),
+                    ("date_to", ">=", day),
+                ],
+                limit=1,
+            )
+        )
+        return sequence.id, date_range.id
+
+    @api.model
+    def _next_reference(self, received):
+        """Next reference of the current company for a request received at
+        ``received`` (DEM-<year>-<number> with the shipped numbering)."""
+        sequence_id, date_range_id = self._get_reference_sequence_ids(
+            self.env.company.id, received.date()
+        )
+        if not sequence_id:
+            return False
+        # sudo: as above; the reference is drawn for every channel.
+        sequence = self.env["ir.sequence"].sudo().browse(sequence_id)
+        if not sequence.use_date_range:
+            return sequence._next(sequence_date=received)
+        if date_range_id:
+            date_range = self.env["ir.sequence.date_range"].sudo().browse(date_range_id)
+            return date_range.with_context(
+                ir_sequence_date_range=date_range.date_from
+            )._next()
+        # First request of a new period: the period is created, which
+        # forgets the ids kept above.
+        self._ensure_reference_date_range(received)
+        self.env.registry.clear_cache()
+        return sequence._next(sequence_date=received)
 
     @api.model
     def _ensure_reference_date_range(self, received):
@@ -407,8 +483,12 @@ class CitizenRequest(models.Model):
         # creation and the automated acknowledgement, which therefore sees
         # the request as complete.
         requests = super().create(vals_list)
+        # The deadline is announced at intake: compute it now, before a change
+        # made in the same transaction (a category corrected) could move it.
+        requests.mapped("date_deadline")
         requests._subscribe_requester()
         requests.filtered("duplicate_of_id")._follow_original()
+        requests._schedule_acknowledgement()
         return requests
 
     def write(self, vals):
@@ -474,18 +554,10 @@ class CitizenRequest(models.Model):
             )
             if partner:
                 return partner
-        digits = re.sub(r"\D", "", phone or "")[-9:]
-        if len(digits) >= 6:
-            pattern = "%".join(digits)
-            candidates = Partner.search(
-                ["|", ("phone", "ilike", pattern), ("mobile", "ilike", pattern)],
-                order="id",
-                limit=20,
-            )
-            for partner in candidates:
-                for number in (partner.phone, partner.mobile):
-                    if re.sub(r"\D", "", number or "").endswith(digits):
-                        return partner
+        # the last digits of the phone, stored and indexed on the partner
+        phone_domain = Partner._get_citizen_phone_domain(phone)
+        if phone_domain:
+            return Partner.search(phone_domain, order="id", limit=1)
         return Partner
 
     def _subscribe_requester(self):
@@ -507,6 +579,69 @@ class CitizenRequest(models.Model):
         self.ensure_one()
         return self.partner_id.email or self.contact_email or False
 
+    def _schedule_acknowledgement(self):
+        """Wake the acknowledgement job up for the requests not acknowledged.
+
+        The acknowledgement is written and queued by a scheduled action that
+        the creation triggers at once, not inside the transaction that
+        creates the request: a citizen's form, email or API call is answered
+        without waiting for an email to be rendered, and a template that
+        cannot be rendered never refuses a request.
+        """
+        if not self.filtered(lambda r: not r.acknowledgement_method):
+            return
+        cron = self.env.ref(
+            "citizen_relation.ir_cron_send_acknowledgements",
+            raise_if_not_found=False,
+        )
+        if cron:
+            cron._trigger()
+
+    @api.model
+    def _cron_send_acknowledgements(self, batch_size=ACKNOWLEDGEMENT_BATCH_SIZE):
+        """Acknowledge the requests received and not acknowledged yet, oldest
+        first, a batch at a time.
+
+        Run by the scheduled action, it acknowledges one batch and reports
+        its progress: the scheduler commits and calls it again while requests
+        remain. Called directly, it goes through every pending request in the
+        current transaction. A request whose email cannot be prepared gets a
+        call-back activity instead, so that nobody is left unacknowledged.
+        """
+        # sudo: the job acknowledges the requests of every company.
+        Request = self.sudo()
+        domain = [("acknowledgement_method", "=", False)]
+        in_cron = bool(self.env.context.get("ir_cron_progress_id"))
+        done = 0
+        while True:
+            batch = Request.search(domain, order="date_received, id", limit=batch_size)
+            if not batch:
+                break
+            for request in batch:
+                request.with_company(request.company_id)._send_acknowledgement_safely()
+            done += len(batch)
+            self.env.flush_all()
+            if in_cron:
+                remaining = Request.search_count(domain)
+                self.env["ir.cron"]._notify_progress(done=done, remaining=remaining)
+                break
+        return done
+
+    def _send_acknowledgement_safely(self):
+        """Acknowledge one request; when its email fails to be prepared, fall
+        back on a call-back activity for an agent."""
+        self.ensure_one()
+        try:
+            with self.env.cr.savepoint():
+                self._send_acknowledgement()
+        except Exception:
+            _logger.exception(
+                "Acknowledgement email of %s could not be prepared", self.name
+            )
+            self.with_context(
+                citizen_acknowledge_by_callback=True
+            )._send_acknowledgement()
+
     def _send_acknowledgement(self):
         """Acknowledge the requests not acknowledged yet: an email when an
         address is known, else an activity for the agent to call back or
@@ -514,7 +649,11 @@ class CitizenRequest(models.Model):
         once."""
         template = self._get_acknowledgement_template()
         for request in self.filtered(lambda r: not r.acknowledgement_method):
-            if request._get_requester_email() and template:
+            if (
+                request._get_requester_email()
+                and template
+                and not self.env.context.get("citizen_acknowledge_by_callback")
+            ):
                 # The town writes the acknowledgement, never the requester;
                 # Odoo emails nobody what the current user posts, and the
                 # requester is the current user on the portal or when their

@@ -3,7 +3,7 @@ import re
 from freezegun import freeze_time
 
 from odoo.tests import Form, tagged
-from odoo.tools import format_date
+from odoo.tools import format_date, mute_logger
 
 from .common import NOW, RAW_EMAIL, CitizenRequestCommon
 
@@ -75,6 +75,9 @@ class TestCitizenRequestChannels(CitizenRequestCommon):
         )
         requests = web | email | phone | counter | social | api
         self.assertEqual(len(requests), 6)
+        # Acknowledged by the job their creation woke up, not while created.
+        self.assertFalse(any(requests.mapped("acknowledgement_method")))
+        self.assertEqual(self._run_acknowledgement_job() & requests, requests)
         self.assertEqual(
             sorted(requests.mapped("channel")),
             sorted(["web", "email", "phone", "counter", "social", "api"]),
@@ -123,6 +126,7 @@ class TestCitizenRequestChannels(CitizenRequestCommon):
         # Re-saving or re-triggering never acknowledges twice.
         requests.write({"description": "<p>Complément</p>"})
         requests._send_acknowledgement()
+        self.assertEqual(self.Request._cron_send_acknowledgements(), 0)
         for request in with_email:
             self.assertEqual(len(self._acknowledgements(request)), 1)
         for request in phone | counter:
@@ -205,9 +209,26 @@ class TestCitizenRequestChannels(CitizenRequestCommon):
                 }
             )
         )
+        self._run_acknowledgement_job()
         activity = self._callback_activities(request)
         self.assertEqual(len(activity), 1)
         self.assertFalse(activity.user_id.share)
+
+    @freeze_time(NOW)
+    def test_acknowledgement_that_cannot_be_written_falls_back_on_callback(self):
+        """A template an administrator broke neither refuses the request nor
+        leaves it unacknowledged: an agent is asked to acknowledge it."""
+        template = self.env.ref(
+            "citizen_relation.mail_template_request_acknowledgement"
+        )
+        template.subject = "{{ object.no_such_field }}"
+        request = self._create_request(partner_id=self.partner_citizen.id)
+        self.assertTrue(request.exists())
+        with mute_logger("odoo.addons.citizen_relation.models.citizen_request"):
+            self._run_acknowledgement_job()
+        self.assertFalse(self._acknowledgements(request))
+        self.assertEqual(request.acknowledgement_method, "callback")
+        self.assertEqual(len(self._callback_activities(request)), 1)
 
     @freeze_time(NOW)
     def test_acknowledgement_in_french(self):
@@ -216,6 +237,7 @@ class TestCitizenRequestChannels(CitizenRequestCommon):
             self.skipTest("French is not installed in this database")
         self.partner_citizen.lang = "fr_FR"
         request = self._create_request(partner_id=self.partner_citizen.id)
+        self._run_acknowledgement_job()
         mail = self._request_mails(request)
         self.assertEqual(len(mail), 1)
         self.assertEqual(

@@ -92,6 +92,7 @@ class TestCitizenRequestMailGateway(CitizenRequestCommon):
         )
         self.assertIn("nid de poule profond", incoming.body)
         self.assertIn("nid de poule profond", request.description)
+        self.assertIn(request, self._run_acknowledgement_job())
         self.assertEqual(len(self._acknowledgements(request)), 1)
         # The same email delivered again creates nothing and sends nothing.
         self._send(msg_id="<first-message@example.com>")
@@ -122,6 +123,7 @@ class TestCitizenRequestMailGateway(CitizenRequestCommon):
         that agents use another channel."""
         self._send(msg_id="<to-bounce@example.com>")
         request = self._requests()
+        self._run_acknowledgement_job()
         ack = self._acknowledgements(request)
         self._send(
             template=BOUNCE_EMAIL,
@@ -156,6 +158,7 @@ class TestCitizenRequestMailGateway(CitizenRequestCommon):
         resolved request; an auto-reply never does."""
         self._send(msg_id="<original@example.com>")
         request = self._requests()
+        self._run_acknowledgement_job()
         ack = self._acknowledgements(request)
         request.action_resolve()
         self.assertTrue(request.is_closed)
@@ -184,6 +187,7 @@ class TestCitizenRequestMailGateway(CitizenRequestCommon):
     def test_reply_does_not_reopen_closed_request(self):
         self._send(msg_id="<original-2@example.com>")
         request = self._requests()
+        self._run_acknowledgement_job()
         ack = self._acknowledgements(request)
         request.action_close()
         self._send(
@@ -217,6 +221,7 @@ class TestCitizenRequestMailGateway(CitizenRequestCommon):
         self._send(msg_id="<original-3@example.com>")
         request = self._requests()
         request.user_id = self.user_agent
+        self._run_acknowledgement_job()
         ack = self._acknowledgements(request)
         stage, partner = request.stage_id, request.partner_id
         self._send(

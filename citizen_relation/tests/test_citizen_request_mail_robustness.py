@@ -48,6 +48,7 @@ class TestCitizenRequestMailRobustness(CitizenRequestCommon):
     def test_acknowledgement_written_by_the_town(self):
         with freeze_time(NOW):
             request = self._create_request(partner_id=self.partner_citizen.id)
+            self._run_acknowledgement_job()
         acknowledgement = self._acknowledgements(request)
         self.assertEqual(len(acknowledgement), 1)
         self.assertEqual(acknowledgement.author_id, self.company.partner_id)

@@ -28,7 +28,8 @@ class TestCitizenRequestQuickEntry(CitizenRequestCommon):
         self.assertEqual(request.channel, "phone")
         self.assertEqual(request.partner_id, self.partner_citizen)
         self.assertEqual(request.street, "12 rue Victor Hugo")
-        # The citizen has an email: acknowledged by email at once.
+        # The citizen has an email: acknowledged by email a moment later.
+        self._run_acknowledgement_job()
         self.assertEqual(len(self._acknowledgements(request)), 1)
         # Recording twice does not make a second request.
         entry.action_create()

@@ -1,5 +1,7 @@
 from odoo.tests import tagged
 
+from odoo.addons.citizen_relation.tests.common import run_acknowledgement_job
+
 from .common import CitizenPortalCase, make_png
 
 
@@ -70,7 +72,8 @@ class TestCitizenRequestForm(CitizenPortalCase):
         self.assertEqual(attachment.mimetype, "image/png")
         self.assertEqual(attachment.name, "etc_my_photo.png")
         self.assertFalse(attachment.public)
-        # the acknowledgement is sent to the requester
+        # the acknowledgement is sent to the requester, a moment later
+        run_acknowledgement_job(self.env)
         mails = self.env["mail.mail"].search(
             [("recipient_ids", "in", citizen_request.partner_id.ids)]
         )

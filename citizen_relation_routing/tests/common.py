@@ -3,6 +3,7 @@ from datetime import datetime
 from odoo.fields import Command
 
 from odoo.addons.base.tests.common import new_test_user
+from odoo.addons.citizen_relation.tests.common import run_acknowledgement_job
 from odoo.addons.mail.tests.common import MailCommon
 
 # Wednesday 4 March 2026, 10:00 UTC: tests freeze the clock here.
@@ -162,7 +163,9 @@ class CitizenRoutingCommon(MailCommon):
         if user:
             Request = Request.with_user(user)
         request = Request.create(vals)
-        # As if the request had been saved in an earlier transaction: later
-        # changes are tracked and send their stage emails.
+        # As if the request had been saved in an earlier transaction, and
+        # acknowledged by the job its creation woke up: later changes are
+        # tracked and send their stage emails.
+        run_acknowledgement_job(self.env)
         self.flush_tracking()
         return request

@@ -107,6 +107,9 @@ class Runner:
         self.serial = 0
         self.queries_dir = None
         self._installed = {}
+        # BENCH_OPS: comma-separated prefixes of the operations to measure
+        # (all when empty), to iterate on one figure.
+        self.only = [k for k in os.environ.get("BENCH_OPS", "").split(",") if k]
 
     # -- plumbing ------------------------------------------------------------
 
@@ -157,6 +160,8 @@ class Runner:
         is passed as second argument) and ``check(prepared, before)`` (run
         after, not counted; returns the note) attributes.
         """
+        if self.only and not any(key.startswith(prefix) for prefix in self.only):
+            return {"na": "not asked for (BENCH_OPS)"}
         queries, seconds, note = [], [], ""
         capture = QueryCapture()
         prepare = getattr(operation, "prepare", None)
@@ -609,6 +614,29 @@ def op_stage_change(runner, side):
     return operation
 
 
+def op_acknowledgement_job(runner, side, batch):
+    """Ours: the scheduled job that acknowledges the requests received,
+    ``batch`` requests at a time. The creation paths above only wake it up;
+    this is the rest of their cost, reported per request."""
+    runner.require("citizen_relation")
+
+    def prepare(i):
+        with runner.env() as env:
+            Request = env[runner.model]
+            # what earlier operations left waiting is not this run's work
+            Request._cron_send_acknowledgements()
+            Request.create([side.record_vals(f"ack {i}.{n}") for n in range(batch)])
+
+    def operation(i, _prepared):
+        with runner.env() as env:
+            done = env[runner.model]._cron_send_acknowledgements()
+        if done != batch:
+            raise RuntimeError(f"{done} requests acknowledged instead of {batch}")
+
+    operation.prepare = prepare
+    return operation
+
+
 def op_portal_list(runner, side):
     path = side.portal_path()
     session = runner.login(side.citizen_login)
@@ -882,6 +910,14 @@ def scenario(runner, side):
             "open311_create",
             _portal_op(r, side, key, lambda rr, s: op_open311_post(rr, s, key)),
         )
+        r.measure("acknowledgement_job@1", op_acknowledgement_job(r, side, 1))
+        result = r.measure(
+            "acknowledgement_job@20", op_acknowledgement_job(r, side, 20)
+        )
+        if "queries" in result:
+            result["queries"] = round(result["queries"] / 20)
+            result["seconds"] /= 20
+            result["note"] = "per request, in batches of 20"
 
     # Bulk creation, then the read paths again at 1,000+ records per citizen.
     curve = bulk_create(r, side, total=r.bulk, step=1000, sample=r.bulk_sample)

@@ -119,7 +119,8 @@ def start_server(db, port, workers, log_path):
                 f"--http-port={port}",
                 f"--gevent-port={free_port()}",
                 f"--workers={workers}",
-                "--max-cron-threads=0",
+                # the acknowledgements are written by a scheduled action
+                "--max-cron-threads=1",
                 "--limit-time-real=300",
                 "--limit-time-cpu=240",
                 "--log-level=warn",
@@ -235,6 +236,22 @@ def send_email(town, run, index):
     )
     town.call("mail.thread", "message_process", "citizen.request", raw)
     return sender
+
+
+def wait_for_acknowledgements(town, submissions, timeout=300):
+    """The scheduled action acknowledges the requests a moment after they
+    arrive: wait until none of them is waiting, or the timeout."""
+    emails = [email for email, _accepted in submissions]
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        waiting = town.call(
+            "citizen.request",
+            "search_count",
+            [("contact_email", "in", emails), ("acknowledgement_method", "=", False)],
+        )
+        if not waiting:
+            return
+        time.sleep(2)
 
 
 def count(town, submissions):
@@ -403,6 +420,7 @@ def main():
                 for future in futures:
                     future.cancel()
         elapsed = time.monotonic() - started
+        wait_for_acknowledgements(town, submissions)
         result, references = count(town, submissions)
         first = town.call(
             "citizen.request",
