@@ -215,10 +215,11 @@ class CitizenRequest(models.Model):
         # without requester, the kind would be recomputed as "citizen": the
         # statistics keep the kind the request had
         requests.flush_recordset()
+        # (untracked: no message, and nothing kept until the commit for it)
         for kind in set(kinds.values()):
-            requests.filtered(lambda r, k=kind: kinds[r.id] == k).write(
-                {"requester_kind": kind}
-            )
+            requests.filtered(lambda r, k=kind: kinds[r.id] == k).with_context(
+                tracking_disable=True
+            ).write({"requester_kind": kind})
         requests._round_coordinates()
         requests._anonymize_thread(list(values))
         self.env["citizen.audit.log"]._log("anonymisation", requests, details=reason)
