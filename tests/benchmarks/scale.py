@@ -22,6 +22,7 @@ import json
 import logging
 import random
 import re
+import resource
 import statistics
 import sys
 import threading
@@ -282,6 +283,7 @@ class Town:
 
     def add_citizens(self, count):
         first = self.ids("SELECT COALESCE(max(id), 0) FROM res_partner")[0]
+        number = f"lpad((({first} + g) % 100000000)::text, 8, '0')"
         values = {
             "name": "'Habitant ' || g",
             "complete_name": "'Habitant ' || g",
@@ -294,7 +296,9 @@ class Town:
             "lang": "(SELECT code FROM res_lang WHERE active"
             " ORDER BY code = 'fr_FR' DESC, id LIMIT 1)",
             "street": "'1 rue Pasteur'",
-            "phone": f"'06 ' || lpad((({first} + g) % 100000000)::text, 8, '0')",
+            "phone": f"'06 ' || {number}",
+            # the stored last digits of the phone (citizen_relation's key)
+            "citizen_phone_key": f"'6' || {number}",
             "city": "'Villeurbanne'",
             "create_date": "now()",
             "write_date": "now()",
@@ -377,15 +381,21 @@ def explain(cr, query, params):
 def searches(env, sample):
     Request = env["citizen.request"]
     Partner = env["res.partner"].with_context(active_test=True)
+    Report = env["citizen.request.channel.report"]
     phone = "%".join(sample["phone_digits"])
     today_late = [("is_late", "=", True)]
+    this_year = [("year", "=", sample["year"])] if "year" in Report._fields else []
     checks = {
         "reference (exact)": lambda: Request.search([("name", "=", sample["name"])]),
         "reference (search box)": lambda: Request.name_search(sample["name"], limit=8),
-        "citizen email (exact)": lambda: Request.search(
+        # what the search view's "Email Given" does: '=' on the normalised address
+        "citizen email (search field)": lambda: Request.search(
+            [("contact_email_search", "ilike", sample["email"].upper())], limit=80
+        ),
+        "citizen email (=ilike, no index)": lambda: Request.search(
             [("contact_email", "=ilike", sample["email"])], limit=80
         ),
-        "citizen email (contains)": lambda: Request.search(
+        "citizen email (part, no index)": lambda: Request.search(
             [("contact_email", "ilike", sample["email"])], limit=80
         ),
         "requester's email": lambda: Request.search(
@@ -393,9 +403,8 @@ def searches(env, sample):
         ),
         "late filter, first page": lambda: Request.search(today_late, limit=80),
         "late filter, count": lambda: Request.search_count(today_late),
-        "channel-equality report": lambda: env[
-            "citizen.request.channel.report"
-        ].search_read([]),
+        "channel-equality report, this year": lambda: Report.search_read(this_year),
+        "channel-equality report, all years": lambda: Report.search_read([]),
         "kanban first page (80)": lambda: Request.web_search_read(
             [],
             {"name": {}, "title": {}, "stage_id": {"fields": {"display_name": {}}}},
@@ -405,10 +414,14 @@ def searches(env, sample):
         "citizen's history (portal)": lambda: Request.search(
             [("partner_id", "=", sample["partner_id"])], limit=80
         ),
-        "requester matching, email": lambda: Partner.search(
-            [("email_normalized", "=", sample["email"])], order="id", limit=1
+        # what every creation does (_match_partner), email then phone
+        "requester matching, email": lambda: Request._match_partner(
+            sample["email"], False
         ),
-        "requester matching, phone": lambda: Partner.search(
+        "requester matching, phone": lambda: Request._match_partner(
+            False, sample["phone"]
+        ),
+        "phone ilike (the former matching)": lambda: Partner.search(
             ["|", ("phone", "ilike", phone), ("mobile", "ilike", phone)],
             order="id",
             limit=20,
@@ -435,12 +448,16 @@ def sample_request(cr):
          ORDER BY r.id LIMIT 1 OFFSET (SELECT count(*) / 2 FROM citizen_request)"""
     )
     name, email, partner_id, category_id, phone = cr.fetchone()
+    cr.execute("SELECT extract(year FROM now() AT TIME ZONE 'UTC')::int")
     return {
         "name": name,
         "email": email,
         "partner_id": partner_id,
         "category_id": category_id,
+        # written another way than stored: "+33 6 …" for "06 …"
+        "phone": "+33 " + re.sub(r"\D", "", phone)[-9:],
         "phone_digits": re.sub(r"\D", "", phone)[-9:],
+        "year": cr.fetchone()[0],
     }
 
 
@@ -480,44 +497,112 @@ def measure_searches(registry, runs=5):
                 "plan": plan[:1200],
             }
         cr.rollback()
+    # what the rolled back transaction put in the registry's caches (a year's
+    # numbering created by "create a request") is dropped with it, as the
+    # server does after a failed request
+    registry.reset_changes()
     return results
 
 
-def measure_anonymisation(registry):
-    """The anonymisation job, when the core has one: time and peak memory."""
-    import resource
+class RssSampler:
+    """The process's resident memory, sampled by a thread while a job runs."""
 
+    def __init__(self, interval=0.2):
+        self.interval = interval
+        self.samples = []
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    @staticmethod
+    def rss_mib():
+        with open("/proc/self/statm", encoding="ascii") as f:
+            pages = int(f.read().split()[1])
+        return pages * resource.getpagesize() / 1024 / 1024
+
+    def _run(self):
+        while not self._stop.wait(self.interval):
+            self.samples.append(self.rss_mib())
+
+    def __enter__(self):
+        self.before = self.rss_mib()
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc):
+        self._stop.set()
+        self._thread.join()
+        self.samples.append(self.rss_mib())
+
+    def summary(self):
+        """Growth of the peak over the memory before the job, and the peak
+        reached in each quarter of the run: flat when memory is bounded."""
+        quarters = []
+        n = len(self.samples)
+        for q in range(4):
+            chunk = self.samples[q * n // 4 : (q + 1) * n // 4] or self.samples[-1:]
+            quarters.append(round(max(chunk) - self.before, 1))
+        return {
+            "rss_before_mib": round(self.before, 1),
+            "peak_growth_mib": round(max(self.samples) - self.before, 1),
+            "peak_growth_by_quarter_mib": quarters,
+        }
+
+
+def expire(cr, env, target):
+    """Set the categories' retention so that about ``target`` closed requests
+    are expired (at least ``target`` when the town has that many); return
+    the number expired."""
+    cr.execute(
+        """SELECT m, (SELECT count(*) FROM citizen_request
+                       WHERE is_closed AND NOT COALESCE(is_anonymized, false)
+                         AND date_closed < (now() AT TIME ZONE 'UTC')
+                                           - interval '1 month' * m)
+             FROM generate_series(1, 72) AS m ORDER BY m DESC"""
+    )
+    counts = cr.fetchall()
+    months, expired = next(
+        ((m, c) for m, c in counts if c >= target), counts[-1] if counts else (1, 0)
+    )
+    env["citizen.request.category"].with_context(active_test=False).search([]).write(
+        {"retention_months": months}
+    )
+    return months, expired
+
+
+def measure_anonymisation(registry, targets):
+    """The anonymisation job over about ``target`` expired requests, for each
+    target: its time, and the process's memory while it runs. Called
+    directly, the job goes through every batch in one transaction, rolled
+    back afterwards; the scheduled action commits each batch instead."""
     from odoo import SUPERUSER_ID, api
 
-    with registry.cursor() as cr:
-        env = api.Environment(cr, SUPERUSER_ID, {})
-        Request = env["citizen.request"]
-        names = [
-            n for n in dir(type(Request)) if "anonymi" in n and n.startswith("_cron")
-        ]
-        if not names:
-            return {"na": "no anonymisation job (_cron_*anonymi*) in citizen.request"}
-        Category = env["citizen.request.category"]
-        if "retention_months" in Category._fields:
-            # two years of retention: the three older years of the town expire
-            Category.search([]).write({"retention_months": 24})
-        cr.execute(
-            "SELECT count(*) FROM citizen_request"
-            " WHERE date_closed < now() - interval '24 months'"
-        )
-        expired = cr.fetchone()[0]
-        before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-        start = time.perf_counter()
-        getattr(Request, names[0])()
-        elapsed = time.perf_counter() - start
-        peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-        cr.rollback()  # keep the town as it is for the next size
-    return {
-        "job": names[0],
-        "expired_requests": expired,
-        "seconds": elapsed,
-        "peak_rss_growth_mib": round((peak - before) / 1024, 1),
-    }
+    results = {}
+    for target in targets:
+        with registry.cursor() as cr:
+            env = api.Environment(cr, SUPERUSER_ID, {})
+            Request = env["citizen.request"]
+            job = getattr(Request, "_cron_anonymize_expired_requests", None)
+            if job is None:
+                return {"na": "no anonymisation job in citizen.request"}
+            months, expired = expire(cr, env, target)
+            env.flush_all()
+            env.invalidate_all()
+            with RssSampler() as memory:
+                start = time.perf_counter()
+                done = job()
+                elapsed = time.perf_counter() - start
+            cr.rollback()  # keep the town as it is
+        registry.reset_changes()
+        results[target] = {
+            "retention_months": months,
+            "expired_requests": expired,
+            "anonymised": done,
+            "seconds": round(elapsed, 1),
+            "ms_per_request": round(elapsed * 1000 / max(done or 0, 1), 2),
+            **memory.summary(),
+        }
+        _logger.warning("anonymisation of %s: %s", target, results[target])
+    return results
 
 
 def report(sizes, by_size):
@@ -574,8 +659,10 @@ def main():
     parser.add_argument(
         "--anonymisation",
         action="store_true",
-        help="also run the anonymisation job (rolled back)",
+        help="also run the anonymisation job at the largest size, over each"
+        " number of --expired requests (rolled back)",
     )
+    parser.add_argument("--expired", type=int, nargs="+", default=[10000, 100000])
     args = parser.parse_args()
 
     import odoo
@@ -610,12 +697,12 @@ def main():
             finally:
                 with registry.cursor() as cr:
                     drop_proposed_indexes(cr)
-        if args.anonymisation:
-            anonymisation[size] = measure_anonymisation(registry)
         for label, r in by_size[size].items():
             _logger.warning(
                 "  %s: %s", label, {k: v for k, v in r.items() if k != "plan"}
             )
+    if args.anonymisation:
+        anonymisation = measure_anonymisation(registry, sorted(args.expired))
     print(f"\nscale run on {args.db}: fills {json.dumps(fills)}\n")
     print("without the proposed indexes:")
     failed = report(sizes, by_size)
@@ -626,7 +713,9 @@ def main():
         print()
         report(sizes, with_indexes)
     if anonymisation:
-        print("\nanonymisation job:", json.dumps(anonymisation))
+        print(f"\nanonymisation job at {sizes[-1]:,} requests:")
+        for target, figures in anonymisation.items():
+            print(f"  {target}: {json.dumps(figures)}")
     if args.out:
         with open(args.out, "w", encoding="utf-8") as f:
             json.dump(
