@@ -2,6 +2,7 @@ import hashlib
 from datetime import timedelta
 
 from odoo import api, fields, models
+from odoo.tools import SQL
 
 # (count, minutes) when the system parameters are missing or invalid
 DEFAULT_LIMITS = {
@@ -64,42 +65,55 @@ class CitizenSubmissionThrottle(models.Model):
         """Record one submission per scope; tell whether a limit was reached.
 
         Nothing is recorded when a limit is reached, so that a flood does not
-        extend its own ban.
+        extend its own ban. Counting and recording are one statement: a
+        submission costs one query whatever the number of scopes.
 
         :param dict scope_values: {scope: value}, e.g. {"ip": "192.0.2.1"}
         :return: True when the submission may go on
         """
+        now = fields.Datetime.now()
+        rows = []
         for scope, value in scope_values.items():
+            if not value:
+                continue
             count, minutes = self._get_limit(scope)
-            if self._is_over_limit(scope, value, count, minutes):
-                return False
-        for scope, value in scope_values.items():
-            self._record(scope, value)
-        return True
-
-    @api.model
-    def _count_recent(self, scope, value, minutes):
-        since = fields.Datetime.now() - timedelta(minutes=minutes)
-        return self.sudo().search_count(
-            [
-                ("scope", "=", scope),
-                ("key_hash", "=", self._digest(value)),
-                ("date", ">=", since),
-            ]
+            rows.append(
+                (scope, self._digest(value), now - timedelta(minutes=minutes), count)
+            )
+        if not rows:
+            return True
+        submissions = SQL(", ").join(
+            SQL("(%s, %s, %s::timestamp, %s)", *row) for row in rows
         )
-
-    @api.model
-    def _is_over_limit(self, scope, value, limit, minutes):
-        """Tell whether ``value`` already used its ``limit`` in the window."""
-        if not value or limit <= 0:
-            return False
-        return self._count_recent(scope, value, minutes) >= limit
-
-    @api.model
-    def _record(self, scope, value):
-        if value:
-            # anonymous visitors write here; nothing personal is stored
-            self.sudo().create({"scope": scope, "key_hash": self._digest(value)})
+        self.env.cr.execute(
+            SQL(
+                """
+                WITH submission(scope, key_hash, since, max_count) AS (
+                    VALUES %(submissions)s
+                ), allowed AS (
+                    SELECT bool_and(
+                        s.max_count <= 0 OR (
+                            SELECT COUNT(*) FROM %(table)s t
+                             WHERE t.scope = s.scope
+                               AND t.key_hash = s.key_hash
+                               AND t.date >= s.since
+                        ) < s.max_count
+                    ) AS ok
+                    FROM submission s
+                ), recorded AS (
+                    INSERT INTO %(table)s (scope, key_hash, date)
+                    SELECT s.scope, s.key_hash, %(now)s
+                      FROM submission s, allowed
+                     WHERE allowed.ok
+                )
+                SELECT ok FROM allowed
+                """,
+                submissions=submissions,
+                table=SQL.identifier(self._table),
+                now=now,
+            )
+        )
+        return self.env.cr.fetchone()[0]
 
     @api.autovacuum
     def _gc_old_entries(self):
