@@ -650,13 +650,30 @@ def op_portal_list(runner, side):
 
 def view_specification(env, model, view_type, view_ref=None):
     """The specification the web client sends for the fields of a view."""
+    from lxml import etree
+
     view_id = env.ref(view_ref).id if view_ref else False
     views = env[model].get_views([(view_id, view_type)])
     fields = views["models"][model]["fields"]
+    # As the web client (getFieldsSpec): a many2one always invisible in the
+    # view (a field the view only needs for a domain) is read without its
+    # display name.
+    arch = etree.fromstring(views["views"][view_type]["arch"])
+    visible = set()
+    for node in arch.iter("field"):
+        invisible = node.get("invisible") in ("True", "1") or node.get(
+            "column_invisible"
+        ) in ("True", "1")
+        if not invisible:
+            visible.add(node.get("name"))
     spec = {}
     for name, description in fields.items():
-        if description["type"] in ("many2one", "many2many", "one2many"):
+        if description["type"] in ("many2many", "one2many") or (
+            description["type"] == "many2one" and name in visible
+        ):
             spec[name] = {"fields": {"display_name": {}}}
+        elif description["type"] == "many2one":
+            spec[name] = {"fields": {}}
         else:
             spec[name] = {}
     return spec
