@@ -378,6 +378,16 @@ class CitizenRequest(models.Model):
                 vals.get("contact_phone"),
             )
             vals["partner_id"] = partner.id
+        if vals.get("category_id") and "date_deadline" not in vals:
+            # Announced at intake, in the values: a change made later in the
+            # same transaction (a category corrected) does not move it.
+            vals["date_deadline"] = self.new(
+                {
+                    "category_id": vals["category_id"],
+                    "company_id": company.id,
+                    "date_received": vals.get("date_received") or fields.Datetime.now(),
+                }
+            )._get_deadline_from_category()
         if vals.get("stage_id") and not vals.get("date_closed"):
             stage = self.env["citizen.request.stage"].browse(vals["stage_id"])
             if stage.is_closed:
@@ -387,8 +397,9 @@ class CitizenRequest(models.Model):
     @api.model
     @tools.ormcache("company_id", "day")
     def _get_reference_sequence_ids(self, company_id, day):
-        """Ids of the numbering of the company's requests and of its period
-        holding ``day`` (False when the period does not exist yet).
+        """Id of the numbering of the company's requests, whether it numbers
+        by period, and id of its period holding ``day`` (False when the period
+        does not exist yet).
 
         Kept per worker: every request would otherwise look them up again;
         changing the numbering clears it (see ``ir_sequence.py``).
@@ -407,7 +418,7 @@ class CitizenRequest(models.Model):
             )
         )
         if not sequence.use_date_range:
-            return sequence.id, False
+            return sequence.id, False, False
         date_range = (
             self.env["ir.sequence.date_range"]
             .sudo()
@@ -420,20 +431,20 @@ class CitizenRequest(models.Model):
                 limit=1,
             )
         )
-        return sequence.id, date_range.id
+        return sequence.id, True, date_range.id
 
     @api.model
     def _next_reference(self, received):
         """Next reference of the current company for a request received at
         ``received`` (DEM-<year>-<number> with the shipped numbering)."""
-        sequence_id, date_range_id = self._get_reference_sequence_ids(
+        sequence_id, use_date_range, date_range_id = self._get_reference_sequence_ids(
             self.env.company.id, received.date()
         )
         if not sequence_id:
             return False
         # sudo: as above; the reference is drawn for every channel.
         sequence = self.env["ir.sequence"].sudo().browse(sequence_id)
-        if not sequence.use_date_range:
+        if not use_date_range:
             return sequence._next(sequence_date=received)
         if date_range_id:
             date_range = self.env["ir.sequence.date_range"].sudo().browse(date_range_id)
@@ -452,40 +463,21 @@ class CitizenRequest(models.Model):
         conflict, instead of each creating the year's numbering and both
         getting the same reference: the later transaction fails with a
         serialization error, which the server retries."""
-        # sudo: the numbering is read and locked, not shown.
-        sequence = (
-            self.env["ir.sequence"]
-            .sudo()
-            .search(
-                [
-                    ("code", "=", "citizen.request"),
-                    ("company_id", "in", [self.env.company.id, False]),
-                ],
-                order="company_id",
-                limit=1,
-            )
+        sequence_id, use_date_range, date_range_id = self._get_reference_sequence_ids(
+            self.env.company.id, fields.Datetime.to_datetime(received).date()
         )
-        if not sequence.use_date_range:
-            return
-        day = fields.Datetime.to_datetime(received).date()
-        if not sequence.date_range_ids.filtered(
-            lambda r: r.date_from <= day <= r.date_to
-        ):
+        if sequence_id and use_date_range and not date_range_id:
             self.env.cr.execute(
                 "UPDATE ir_sequence SET write_date = write_date WHERE id = %s",
-                [sequence.id],
+                [sequence_id],
             )
 
     @api.model_create_multi
     def create(self, vals_list):
         vals_list = [self._prepare_request_values(vals) for vals in vals_list]
-        # Everything is decided on the values: no write happens between the
-        # creation and the automated acknowledgement, which therefore sees
-        # the request as complete.
+        # Everything is decided on the values (reference, requester,
+        # deadline): the request is inserted complete.
         requests = super().create(vals_list)
-        # The deadline is announced at intake: compute it now, before a change
-        # made in the same transaction (a category corrected) could move it.
-        requests.mapped("date_deadline")
         requests._subscribe_requester()
         requests.filtered("duplicate_of_id")._follow_original()
         requests._schedule_acknowledgement()
@@ -590,12 +582,12 @@ class CitizenRequest(models.Model):
         """
         if not self.filtered(lambda r: not r.acknowledgement_method):
             return
-        cron = self.env.ref(
+        cron_id = self.env["ir.model.data"]._xmlid_to_res_id(
             "citizen_relation.ir_cron_send_acknowledgements",
             raise_if_not_found=False,
         )
-        if cron:
-            cron._trigger()
+        if cron_id:
+            self.env["ir.cron"].sudo().browse(cron_id)._trigger()
 
     @api.model
     def _cron_send_acknowledgements(self, batch_size=ACKNOWLEDGEMENT_BATCH_SIZE):
@@ -608,8 +600,9 @@ class CitizenRequest(models.Model):
         current transaction. A request whose email cannot be prepared gets a
         call-back activity instead, so that nobody is left unacknowledged.
         """
-        # sudo: the job acknowledges the requests of every company.
-        Request = self.sudo()
+        # sudo: the job acknowledges the requests of every company. The
+        # emails wait in the mail queue, sent once the batch is committed.
+        Request = self.sudo().with_context(mail_notify_force_send=False)
         domain = [("acknowledgement_method", "=", False)]
         in_cron = bool(self.env.context.get("ir_cron_progress_id"))
         done = 0
@@ -916,7 +909,7 @@ class CitizenRequest(models.Model):
     def _close_duplicates(self):
         """When an original request is finished, its open duplicates follow it
         into the same stage, so each reporter gets the stage email."""
-        for request in self.filtered("is_closed"):
+        for request in self.filtered(lambda r: r.is_closed and r.duplicate_count):
             duplicates = request.duplicate_ids.filtered(lambda r: not r.is_closed)
             if duplicates:
                 duplicates.write({"stage_id": request.stage_id.id})
@@ -938,14 +931,22 @@ class CitizenRequest(models.Model):
         res = super()._track_template(changes)
         request = self[0]
         if "stage_id" in changes and request.stage_id.mail_template_id:
+            # An email to the requester alone, as the town (not the agent who
+            # moved the request, whose followers are told by the tracking):
+            # kept on the request and shown on the citizen's page; it waits in
+            # the mail queue, so it leaves once the change is committed, never
+            # for a change rolled back.
             res["stage_id"] = (
                 request.stage_id.mail_template_id,
                 {
-                    "auto_delete_keep_log": False,
+                    "composition_mode": "mass_mail",
+                    "auto_delete_keep_log": True,
+                    "force_send": False,
                     "subtype_id": self.env["ir.model.data"]._xmlid_to_res_id(
                         "mail.mt_comment"
                     ),
                     "email_layout_xmlid": "mail.mail_notification_light",
+                    **request._get_acknowledgement_author(),
                 },
             )
         return res
@@ -953,7 +954,11 @@ class CitizenRequest(models.Model):
     def _track_subtype(self, init_values):
         self.ensure_one()
         if "stage_id" in init_values:
-            return self.env.ref("citizen_relation.mt_request_stage")
+            return self.env["mail.message.subtype"].browse(
+                self.env["ir.model.data"]._xmlid_to_res_id(
+                    "citizen_relation.mt_request_stage"
+                )
+            )
         return super()._track_subtype(init_values)
 
     def _creation_subtype(self):

@@ -193,6 +193,31 @@ class TestCitizenRequestChannels(CitizenRequestCommon):
         self.assertFalse(request.date_closed)
 
     @freeze_time(NOW)
+    def test_stage_email_from_the_town_to_the_requester_only(self):
+        """The status email is written by the town, to the requester alone
+        (the agent following the request gets no copy), waits in the mail
+        queue until the change is committed, and stays on the request where
+        the citizen sees it."""
+        request = self._create_request(partner_id=self.partner_citizen.id)
+        request.message_subscribe(partner_ids=self.user_agent.partner_id.ids)
+        self.flush_tracking()
+        request.with_user(self.user_agent).stage_id = self.env.ref(
+            "citizen_relation.stage_taken"
+        )
+        self.flush_tracking()
+        mail = self._request_mails(request).filtered(
+            lambda m: "Taken in charge" in (m.subject or "")
+        )
+        self.assertEqual(len(mail), 1)
+        self.assertEqual(mail.state, "outgoing")
+        self.assertEqual(mail.recipient_ids, self.partner_citizen)
+        self.assertEqual(mail.author_id, self.company.partner_id)
+        self.assertIn(self.company.name, mail.email_from)
+        message = mail.mail_message_id
+        self.assertFalse(message.subtype_id.internal)
+        self.assertIn(message, request.website_message_ids)
+
+    @freeze_time(NOW)
     def test_callback_for_web_request_without_email(self):
         """A request without email that came from the website (no agent
         recorded it) gives the call back to an internal user."""
