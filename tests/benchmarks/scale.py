@@ -704,7 +704,7 @@ def main():
     if args.anonymisation:
         anonymisation = measure_anonymisation(registry, sorted(args.expired))
     print(f"\nscale run on {args.db}: fills {json.dumps(fills)}\n")
-    print("without the proposed indexes:")
+    print("with the addons' own indexes (none of PROPOSED_INDEXES):")
     failed = report(sizes, by_size)
     if with_indexes:
         print("\nwith the proposed indexes:")
