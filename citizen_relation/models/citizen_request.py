@@ -606,10 +606,14 @@ class CitizenRequest(models.Model):
         domain = [("acknowledgement_method", "=", False)]
         in_cron = bool(self.env.context.get("ir_cron_progress_id"))
         done = 0
+        previous_ids = None
         while True:
             batch = Request.search(domain, order="date_received, id", limit=batch_size)
-            if not batch:
+            if not batch or batch.ids == previous_ids:
+                # the second test guards against looping on requests that an
+                # extension would leave unacknowledged
                 break
+            previous_ids = batch.ids
             for request in batch:
                 request.with_company(request.company_id)._send_acknowledgement_safely()
             done += len(batch)
