@@ -344,7 +344,8 @@ class CitizenRequest(models.Model):
             domain = [
                 "|",
                 *domain,
-                ("contact_email", "=ilike", partner.email_normalized),
+                # the address given is stored normalised: found on its index
+                ("contact_email_search", "=", partner.email_normalized),
             ]
         # sudo: callers checked the access to personal data first.
         return self.sudo().search(domain, order="date_received, id")
