@@ -13,6 +13,14 @@ port_busy() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 port_busy "$port" && die "Port $port is already in use (another Odoo?). Stop it, or
        choose another port: make run ODOO_PORT=8070"
 
+# Fingerprint of the addons' code and data: a database made by an earlier
+# version is updated before it is served.
+addons_fingerprint() {
+    (cd "$ROOT" && find ${MODULES//,/ } -type f ! -name '*.pyc' -print0 |
+        sort -z | xargs -0 sha1sum | sha1sum | cut -d' ' -f1)
+}
+stamp="$BUILD/run-$db.stamp"
+
 if ! module_installed "$db" citizen_relation_portal; then
     say "Creating the demo database $db (a few minutes, once)"
     db_exists "$db" && dropdb --force "$db"
@@ -21,6 +29,12 @@ if ! module_installed "$db" citizen_relation_portal; then
     # The demo town speaks French: every user of the database works in French.
     psql -q -d "$db" -c "UPDATE res_partner SET lang = 'fr_FR'" \
         -c "UPDATE res_company SET email = COALESCE(email, 'mairie@localhost')"
+    addons_fingerprint >"$stamp"
+elif [ "$(cat "$stamp" 2>/dev/null)" != "$(addons_fingerprint)" ]; then
+    say "Updating the addons in $db (their code changed since it was served)"
+    odoo_bin -d "$db" -u "$MODULES" --stop-after-init --log-level=warn ||
+        die "Updating the demo database failed (see the log above)."
+    addons_fingerprint >"$stamp"
 fi
 
 start_mail_catcher() {
