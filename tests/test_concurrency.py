@@ -72,10 +72,17 @@ class TestConcurrency(TransactionCase):
         domain = [("model", "=", "citizen.request"), ("res_id", "=", request.id)]
         self.assertFalse(Mail.search(domain))
         self.assertFalse(request.acknowledgement_method)
+        mail_queue = self.env.ref("mail.ir_cron_mail_scheduler_action")
+        Trigger = self.env["ir.cron.trigger"].sudo()
+        queue_triggers = Trigger.search_count([("cron_id", "=", mail_queue.id)])
         self.assertIn(request, run_acknowledgement_job(self.env))
         mails = Mail.search(domain)
         self.assertEqual(len(mails), 1)
         self.assertEqual(mails.state, "outgoing")
+        # ... and wakes the mail queue up, rather than waiting for its round
+        self.assertGreater(
+            Trigger.search_count([("cron_id", "=", mail_queue.id)]), queue_triggers
+        )
 
     def test_references_unique_in_one_batch(self):
         requests = self.env["citizen.request"].create(

@@ -618,6 +618,16 @@ class CitizenRequest(models.Model):
                 request.with_company(request.company_id)._send_acknowledgement_safely()
             done += len(batch)
             self.env.flush_all()
+            if any(
+                method == "email" for method in batch.mapped("acknowledgement_method")
+            ):
+                # the emails leave as soon as the batch is committed, not at
+                # the mail queue's next round
+                mail_queue = self.env.ref(
+                    "mail.ir_cron_mail_scheduler_action", raise_if_not_found=False
+                )
+                if mail_queue:
+                    mail_queue._trigger()
             if in_cron:
                 remaining = Request.search_count(domain)
                 self.env["ir.cron"]._notify_progress(done=done, remaining=remaining)
