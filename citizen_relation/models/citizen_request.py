@@ -603,33 +603,53 @@ class CitizenRequest(models.Model):
         # sudo: the job acknowledges the requests of every company. The
         # emails wait in the mail queue, sent once the batch is committed.
         Request = self.sudo().with_context(mail_notify_force_send=False)
-        domain = [("acknowledgement_method", "=", False)]
+        return self._process_in_batches(
+            Request,
+            [("acknowledgement_method", "=", False)],
+            "date_received, id",
+            batch_size,
+            Request._acknowledge_batch,
+        )
+
+    def _acknowledge_batch(self, batch):
+        for request in batch:
+            request.with_company(request.company_id)._send_acknowledgement_safely()
+        if "email" in batch.mapped("acknowledgement_method"):
+            # the emails leave as soon as the batch is committed, not at the
+            # mail queue's next round
+            mail_queue = self.env.ref(
+                "mail.ir_cron_mail_scheduler_action", raise_if_not_found=False
+            )
+            if mail_queue:
+                mail_queue._trigger()
+
+    @api.model
+    def _process_in_batches(self, records, domain, order, batch_size, process):
+        """Call ``process(batch)`` on the records of ``records``' model that
+        match ``domain``, ``batch_size`` at a time in ``order``; return how
+        many were processed. ``process`` must take them out of ``domain``.
+
+        In a scheduled action, one batch, then its progress is reported: the
+        scheduler commits and calls again while records remain. Called
+        directly, every batch in the current transaction, the cache emptied
+        between batches (memory stays bounded).
+        """
         in_cron = bool(self.env.context.get("ir_cron_progress_id"))
         done = 0
         previous_ids = None
         while True:
-            batch = Request.search(domain, order="date_received, id", limit=batch_size)
+            batch = records.search(domain, order=order, limit=batch_size)
             if not batch or batch.ids == previous_ids:
-                # the second test guards against looping on requests that an
-                # extension would leave unacknowledged
+                # the second test guards against looping on records that an
+                # extension would leave in the domain
                 break
             previous_ids = batch.ids
-            for request in batch:
-                request.with_company(request.company_id)._send_acknowledgement_safely()
+            process(batch)
             done += len(batch)
             self.env.flush_all()
-            if any(
-                method == "email" for method in batch.mapped("acknowledgement_method")
-            ):
-                # the emails leave as soon as the batch is committed, not at
-                # the mail queue's next round
-                mail_queue = self.env.ref(
-                    "mail.ir_cron_mail_scheduler_action", raise_if_not_found=False
-                )
-                if mail_queue:
-                    mail_queue._trigger()
+            self.env.invalidate_all()
             if in_cron:
-                remaining = Request.search_count(domain)
+                remaining = records.search_count(domain)
                 self.env["ir.cron"]._notify_progress(done=done, remaining=remaining)
                 break
         return done

@@ -158,25 +158,14 @@ class CitizenRequest(models.Model):
         """
         # sudo: the job runs for every company and must see every request.
         Request = self.sudo().with_context(active_test=False)
-        domain = self._get_expired_domain()
-        in_cron = bool(self.env.context.get("ir_cron_progress_id"))
-        done = 0
-        previous_ids = None
-        while True:
-            batch = Request.search(domain, order="date_closed, id", limit=batch_size)
-            if not batch or batch.ids == previous_ids:
-                # the second test guards against looping on requests that
-                # an extension would keep from being marked as anonymised
-                break
-            previous_ids = batch.ids
-            batch._anonymize(self.env._("Retention period of the category is over."))
-            done += len(batch)
-            self.env.flush_all()
-            self.env.invalidate_all()
-            if in_cron:
-                remaining = Request.search_count(domain)
-                self.env["ir.cron"]._notify_progress(done=done, remaining=remaining)
-                break
+        reason = self.env._("Retention period of the category is over.")
+        done = self._process_in_batches(
+            Request,
+            self._get_expired_domain(),
+            "date_closed, id",
+            batch_size,
+            lambda batch: batch._anonymize(reason),
+        )
         _logger.info("Anonymised %s citizen requests after retention", done)
         return done
 
