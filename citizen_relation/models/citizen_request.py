@@ -174,6 +174,7 @@ class CitizenRequest(models.Model):
             ("email", "Email"),
             ("callback", "Call back or letter"),
             ("receipt", "Printed receipt"),
+            ("none", "Not needed: recorded closed"),
         ],
         copy=False,
         readonly=True,
@@ -388,10 +389,15 @@ class CitizenRequest(models.Model):
                     "date_received": vals.get("date_received") or fields.Datetime.now(),
                 }
             )._get_deadline_from_category()
-        if vals.get("stage_id") and not vals.get("date_closed"):
+        if vals.get("stage_id"):
             stage = self.env["citizen.request.stage"].browse(vals["stage_id"])
             if stage.is_closed:
-                vals["date_closed"] = fields.Datetime.now()
+                if not vals.get("date_closed"):
+                    vals["date_closed"] = fields.Datetime.now()
+                # Recorded already closed (history imported, a question
+                # answered on the spot): the answer was given, no
+                # acknowledgement is due, and none is sent.
+                vals.setdefault("acknowledgement_method", "none")
         return vals
 
     @api.model

@@ -240,6 +240,33 @@ class TestCitizenRequestChannels(CitizenRequestCommon):
         self.assertFalse(activity.user_id.share)
 
     @freeze_time(NOW)
+    def test_requests_recorded_closed_are_not_acknowledged(self):
+        """Importing the history of closed requests sends nobody an
+        acknowledgement; the open ones of the same import are acknowledged."""
+        resolved = self.env.ref("citizen_relation.stage_resolved")
+        rows = [
+            ["Nid de poule 2019", self.category.id, self.partner_citizen.id, ""],
+            ["Nid de poule 2020", self.category.id, self.partner_citizen.id, ""],
+            ["Nid de poule en cours", self.category.id, self.partner_citizen.id, ""],
+        ]
+        for row in rows[:2]:
+            row[3] = str(resolved.id)
+        result = self.Request.with_context(import_file=True).load(
+            ["title", "category_id/.id", "partner_id/.id", "stage_id/.id"], rows
+        )
+        self.assertFalse(result["messages"], result["messages"])
+        history = self.Request.browse(result["ids"][:2])
+        current = self.Request.browse(result["ids"][2])
+        self.assertEqual(set(history.mapped("acknowledgement_method")), {"none"})
+        self.assertTrue(all(history.mapped("date_closed")))
+        acknowledged = self._run_acknowledgement_job()
+        self.assertEqual(acknowledged & (history | current), current)
+        self.assertEqual(current.acknowledgement_method, "email")
+        for request in history:
+            self.assertFalse(self._acknowledgements(request))
+            self.assertFalse(self._callback_activities(request))
+
+    @freeze_time(NOW)
     def test_acknowledgement_that_cannot_be_written_falls_back_on_callback(self):
         """A template an administrator broke neither refuses the request nor
         leaves it unacknowledged: an agent is asked to acknowledge it."""
