@@ -122,11 +122,16 @@ class CitizenRequest(models.Model):
         default=lambda self: self._default_stage_id(),
         group_expand="_read_group_stage_ids",
     )
-    is_closed = fields.Boolean(related="stage_id.is_closed", store=True, index=True)
+    # Stored fields computed from the values of a new request are computed
+    # before it is inserted (precompute): no UPDATE follows the INSERT for them.
+    is_closed = fields.Boolean(
+        related="stage_id.is_closed", store=True, index=True, precompute=True
+    )
     priority = fields.Selection(
         PRIORITIES,
         compute="_compute_priority",
         store=True,
+        precompute=True,
         readonly=False,
         tracking=True,
     )
@@ -145,6 +150,7 @@ class CitizenRequest(models.Model):
         [("citizen", "Citizen"), ("organisation", "Organisation")],
         compute="_compute_requester_kind",
         store=True,
+        precompute=True,
         index=True,
     )
     contact_name = fields.Char(string="Name Given", index="trigram")
@@ -206,7 +212,13 @@ class CitizenRequest(models.Model):
     duplicate_ids = fields.One2many(
         "citizen.request", "duplicate_of_id", string="Duplicates"
     )
-    duplicate_count = fields.Integer(compute="_compute_duplicate_count", store=True)
+    duplicate_count = fields.Integer(
+        compute="_compute_duplicate_count", store=True, precompute=True
+    )
+    # A new request has no rating: known without looking ratings up.
+    rating_last_value = fields.Float(
+        compute="_compute_rating_last_value", store=True, precompute=True
+    )
     duplicate_candidate_ids = fields.Many2many(
         "citizen.request",
         string="Possible Duplicates",

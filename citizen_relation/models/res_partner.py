@@ -23,6 +23,7 @@ class ResPartner(models.Model):
         string="Phone Digits",
         compute="_compute_citizen_phone_keys",
         store=True,
+        precompute=True,
         index=True,
         help="Last digits of the phone, to find the requester of a request.",
     )
@@ -30,6 +31,7 @@ class ResPartner(models.Model):
         string="Mobile Digits",
         compute="_compute_citizen_phone_keys",
         store=True,
+        precompute=True,
         index=True,
         help="Last digits of the mobile, to find the requester of a request.",
     )
