@@ -159,14 +159,19 @@ class TestCitizenRequestMailGateway(CitizenRequestCommon):
         self._send(msg_id="<original@example.com>")
         request = self._requests()
         self._run_acknowledgement_job()
-        ack = self._acknowledgements(request)
+        self.flush_tracking()
         request.action_resolve()
+        self.flush_tracking()
         self.assertTrue(request.is_closed)
+        resolution = self._request_mails(request).filtered(
+            lambda m: "has been resolved" in (m.subject or "")
+        )
+        self.assertEqual(len(resolution), 1)
         # Out-of-office answer to the resolution email: logged, not reopened.
         self._send(
             subject=f"Re: {request.name}",
             msg_id="<ooo-reply@example.com>",
-            extra=f"In-Reply-To: {ack.message_id}\nAuto-Submitted: auto-replied",
+            extra=f"In-Reply-To: {resolution.message_id}\nAuto-Submitted: auto-replied",
         )
         self.assertEqual(len(self._requests()), 1)
         self.assertTrue(request.is_closed)
@@ -177,7 +182,7 @@ class TestCitizenRequestMailGateway(CitizenRequestCommon):
         self._send(
             subject=f"Re: {request.name}",
             msg_id="<reply@example.com>",
-            extra=f"In-Reply-To: {ack.message_id}",
+            extra=f"In-Reply-To: {resolution.message_id}",
         )
         self.assertEqual(len(self._requests()), 1)
         self.assertIn("<reply@example.com>", request.message_ids.mapped("message_id"))
