@@ -5,7 +5,7 @@ from odoo import api, fields, models
 from odoo.fields import Command
 from odoo.tools import format_date
 
-from .citizen_routing_rule import normalize_text
+from .citizen_routing_rule import normalize_term
 
 
 class CitizenRequest(models.Model):
@@ -148,7 +148,7 @@ class CitizenRequest(models.Model):
             "category_ids": category_ids,
             "channel": self.channel,
             "requester_kind": self.requester_kind or "citizen",
-            "district": normalize_text(self.district).strip(),
+            "district": normalize_term(self.district),
             "text": self.env["citizen.routing.rule"]._facts_text(
                 self.title, self.description
             ),

@@ -12,8 +12,15 @@ def normalize_text(text):
     return "".join(c for c in text if not unicodedata.combining(c)).casefold()
 
 
+def normalize_term(text):
+    """A district or keyword as it is compared: see ``normalize_text``,
+    without the spaces around it."""
+    return normalize_text(text).strip()
+
+
 def split_terms(text):
-    return [term for term in map(normalize_text, (text or "").split(",")) if term]
+    """The terms of a comma-separated list, each as ``normalize_term``."""
+    return [term for term in map(normalize_term, (text or "").split(",")) if term]
 
 
 class CitizenRoutingRule(models.Model):

@@ -156,6 +156,9 @@ class TestRouting(CitizenRoutingCommon):
             partner_id=self.school.id, district="les tilleuls"
         )
         self.assertEqual(from_school.routing_rule_id, rule_school)
+        # every term of the list counts, not the first only
+        from_centre = self._new_request(partner_id=self.school.id, district="Centre")
+        self.assertEqual(from_centre.routing_rule_id, rule_school)
         from_citizen = self._new_request(district="Les Tilleuls")
         self.assertEqual(from_citizen.routing_rule_id, self.rule_roads)
         elsewhere = self._new_request(partner_id=self.school.id, district="Gare")
