@@ -124,10 +124,8 @@ class CitizenRequest(models.Model):
             self.sudo()._sync_work_orders()
         if "date_deadline" in vals:
             self.sudo()._sync_work_order_deadline()
-        if stage is not None and stage.is_rejected:
-            self.work_order_ids._cancel_from_citizen_request()
-        if vals.get("duplicate_of_id"):
-            # The work is done once, on the original request's work order.
+        if (stage is not None and stage.is_rejected) or vals.get("duplicate_of_id"):
+            # A duplicate's work is done once, on the original's work order.
             self.work_order_ids._cancel_from_citizen_request()
         return res
 
@@ -299,9 +297,7 @@ class CitizenRequest(models.Model):
                 continue
             # sudo: the work order is the service's own record, created as a
             # consequence of routing whoever filed the request.
-            open_orders = request.sudo().work_order_ids.filtered(
-                lambda o: not o.stage_id.done and not o.archive
-            )
+            open_orders = request.sudo().work_order_ids._filter_open()
             if open_orders:
                 open_orders.filtered(
                     lambda o, t=maintenance_team: o.maintenance_team_id != t
@@ -315,9 +311,7 @@ class CitizenRequest(models.Model):
     def _sync_work_order_deadline(self):
         """An open work order keeps the deadline announced to the requester."""
         for request in self:
-            request.work_order_ids.filtered(
-                lambda o: not o.stage_id.done and not o.archive
-            ).date_deadline = request.date_deadline
+            request.work_order_ids._filter_open().date_deadline = request.date_deadline
 
     def _prepare_work_order_values(self):
         """Values of the work order created for this request."""
@@ -382,9 +376,9 @@ class CitizenRequest(models.Model):
         self._process_waiting_requests()
         return True
 
-    def _get_escalated_breaches(self, kind):
+    def _get_escalated_breaches(self, *kinds):
         escalations = self.env["citizen.request.escalation"].search(
-            [("request_id", "in", self.ids), ("kind", "=", kind)]
+            [("request_id", "in", self.ids), ("kind", "in", kinds)]
         )
         return {(e.request_id.id, e.breach_date) for e in escalations}
 
@@ -492,9 +486,7 @@ class CitizenRequest(models.Model):
                 ("category_id.waiting_days", ">", 0),
             ]
         )
-        done = requests._get_escalated_breaches(
-            "waiting_reminder"
-        ) | requests._get_escalated_breaches("waiting_close")
+        done = requests._get_escalated_breaches("waiting_reminder", "waiting_close")
         template = self.env.ref(
             "citizen_relation_routing.mail_template_request_waiting_reminder",
             raise_if_not_found=False,

@@ -164,6 +164,9 @@ class CitizenTeam(models.Model):
             if self.last_assigned_user_id in users:
                 start = list(users).index(self.last_assigned_user_id) + 1
             picked = [users[(start + i) % len(users)] for i in range(count)]
+            # Plain write on a technical field; the agent routing the request
+            # may not be allowed to edit the team itself.
+            self.sudo().last_assigned_user_id = picked[-1]
         else:
             groups = self.env["citizen.request"]._read_group(
                 [
@@ -181,9 +184,6 @@ class CitizenTeam(models.Model):
                 user = min(users, key=lambda u: (load[u], u.id))
                 load[user] += 1
                 picked.append(user)
-        # Plain write on a technical field; the agent routing the request may
-        # not be allowed to edit the team itself.
-        self.sudo().last_assigned_user_id = picked[-1]
         return picked
 
     @api.model

@@ -105,14 +105,18 @@ class MaintenanceRequest(models.Model):
             if all(order.stage_id.done for order in orders):
                 request.action_resolve()
 
+    def _filter_open(self):
+        """Work orders neither done nor cancelled (archived)."""
+        return self.filtered(lambda o: not o.stage_id.done and not o.archive)
+
     def _cancel_from_citizen_request(self):
         """The citizen request was cancelled or found to be a duplicate: its
         unfinished work orders are cancelled too."""
-        orders = self.sudo().filtered(lambda o: not o.stage_id.done and not o.archive)
+        orders = self.sudo()._filter_open()
         if not orders:
             return
         # Archiving is how the maintenance app cancels a request.
-        orders.write({"archive": True, "recurring_maintenance": False})
+        orders.archive_equipment_request()
         for order in orders:
             order.message_post(
                 body=self.env._(
