@@ -578,12 +578,20 @@ class CitizenRequest(models.Model):
     # Acknowledgement
     # ------------------------------------------------------------------
 
+    @api.model
+    def _ref(self, xmlid, raise_if_not_found=False):
+        """The record of ``xmlid`` (None when there is none), as ``env.ref``
+        but without its query checking that the record exists, for the paths
+        every request takes: an xmlid goes with its record when the record is
+        deleted, and the ids of xmlids are kept per worker."""
+        model, res_id = self.env["ir.model.data"]._xmlid_to_res_model_res_id(
+            xmlid, raise_if_not_found=raise_if_not_found
+        )
+        return self.env[model].browse(res_id) if model else None
+
     def _get_acknowledgement_template(self):
         """Mail template of the acknowledgement of receipt (editable data)."""
-        return self.env.ref(
-            "citizen_relation.mail_template_request_acknowledgement",
-            raise_if_not_found=False,
-        )
+        return self._ref("citizen_relation.mail_template_request_acknowledgement")
 
     def _get_requester_email(self):
         self.ensure_one()
@@ -600,12 +608,9 @@ class CitizenRequest(models.Model):
         """
         if not self.filtered(lambda r: not r.acknowledgement_method):
             return
-        cron_id = self.env["ir.model.data"]._xmlid_to_res_id(
-            "citizen_relation.ir_cron_send_acknowledgements",
-            raise_if_not_found=False,
-        )
-        if cron_id:
-            self.env["ir.cron"].sudo().browse(cron_id)._trigger()
+        cron = self._ref("citizen_relation.ir_cron_send_acknowledgements")
+        if cron:
+            cron.sudo()._trigger()
 
     @api.model
     def _cron_send_acknowledgements(self, batch_size=ACKNOWLEDGEMENT_BATCH_SIZE):
@@ -635,9 +640,7 @@ class CitizenRequest(models.Model):
         if "email" in batch.mapped("acknowledgement_method"):
             # the emails leave as soon as the batch is committed, not at the
             # mail queue's next round
-            mail_queue = self.env.ref(
-                "mail.ir_cron_mail_scheduler_action", raise_if_not_found=False
-            )
+            mail_queue = self._ref("mail.ir_cron_mail_scheduler_action")
             if mail_queue:
                 mail_queue._trigger()
 
@@ -820,10 +823,14 @@ class CitizenRequest(models.Model):
     # Stages
     # ------------------------------------------------------------------
 
-    def _get_stage(self, xmlid, domain):
-        stage = self.env.ref(f"citizen_relation.{xmlid}", raise_if_not_found=False)
+    def _get_stage(self, xmlid, domain=None):
+        """The shipped stage ``xmlid`` while active, else the first stage of
+        ``domain`` (none without a domain)."""
+        stage = self._ref(f"citizen_relation.{xmlid}")
         if stage and stage.active:
             return stage
+        if domain is None:
+            return self.env["citizen.request.stage"]
         return self.env["citizen.request.stage"].search(domain, limit=1)
 
     def _get_new_stage(self):
@@ -833,7 +840,9 @@ class CitizenRequest(models.Model):
         return self._get_stage("stage_taken", [("is_closed", "=", False)])
 
     def _get_waiting_stage(self):
-        return self._get_stage("stage_waiting", [("is_closed", "=", False)])
+        # no other stage stands in for it: a request is only waiting for its
+        # requester in the stage made for that
+        return self._get_stage("stage_waiting")
 
     def _get_in_progress_stage(self):
         return self._get_stage("stage_in_progress", [("is_closed", "=", False)])
@@ -1006,15 +1015,11 @@ class CitizenRequest(models.Model):
     def _track_subtype(self, init_values):
         self.ensure_one()
         if "stage_id" in init_values:
-            return self.env["mail.message.subtype"].browse(
-                self.env["ir.model.data"]._xmlid_to_res_id(
-                    "citizen_relation.mt_request_stage"
-                )
-            )
+            return self._ref("citizen_relation.mt_request_stage", True)
         return super()._track_subtype(init_values)
 
     def _creation_subtype(self):
-        return self.env.ref("citizen_relation.mt_request_new")
+        return self._ref("citizen_relation.mt_request_new", True)
 
     def _rating_get_parent_field_name(self):
         return False

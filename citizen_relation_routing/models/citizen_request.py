@@ -271,16 +271,6 @@ class CitizenRequest(models.Model):
         return service
 
     # ------------------------------------------------------------------
-    # Stages
-    # ------------------------------------------------------------------
-
-    def _get_waiting_stage(self):
-        return (
-            self.env.ref("citizen_relation.stage_waiting", raise_if_not_found=False)
-            or self.env["citizen.request.stage"]
-        )
-
-    # ------------------------------------------------------------------
     # Work orders (technical services)
     # ------------------------------------------------------------------
 
