@@ -305,12 +305,20 @@ class CitizenRequest(models.Model):
         if not self.category_id or delay <= 0:
             return False
         received = self.date_received or fields.Datetime.now()
-        calendar = self.company_id.resource_calendar_id
-        if not calendar:
-            return received.date() + timedelta(days=delay)
-        next_day = datetime.combine(received.date() + timedelta(days=1), time.min)
-        deadline = calendar.plan_days(delay, next_day, compute_leaves=True)
+        deadline = self._add_working_days(
+            received, delay, self.company_id.resource_calendar_id
+        )
         return deadline.date() if deadline else False
+
+    @api.model
+    def _add_working_days(self, received, days, calendar):
+        """End of the ``days``-th working day of ``calendar`` (its leaves and
+        public holidays left out) after the day of ``received``: that day
+        never counts, whatever the hour. Calendar days without calendar."""
+        if not calendar:
+            return received + timedelta(days=days)
+        next_day = datetime.combine(received.date() + timedelta(days=1), time.min)
+        return calendar.plan_days(days, next_day, compute_leaves=True)
 
     def _compute_is_late(self):
         today = fields.Date.context_today(self)

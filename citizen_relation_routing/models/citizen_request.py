@@ -429,12 +429,13 @@ class CitizenRequest(models.Model):
 
     def _get_acknowledgement_limit(self):
         """Moment after which the request counts as not acknowledged in time:
-        the team's delay in working days of its calendar."""
+        the team's delay in working days of its calendar, counted as the
+        deadline is."""
         self.ensure_one()
         team = self.team_id
         calendar = team.resource_calendar_id or self.company_id.resource_calendar_id
         days = team.acknowledgement_days
-        limit = calendar.plan_days(days + 1, self.date_received) if calendar else False
+        limit = self._add_working_days(self.date_received, days, calendar)
         return limit or self.date_received + timedelta(days=days)
 
     def _escalate(self, kind, breach_date, message):
