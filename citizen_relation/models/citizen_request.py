@@ -285,6 +285,10 @@ class CitizenRequest(models.Model):
     @api.depends("partner_id.is_company", "partner_id.commercial_partner_id")
     def _compute_requester_kind(self):
         for request in self:
+            # anonymised, the request has no requester left: the statistics
+            # keep the kind it had
+            if request.is_anonymized and request.requester_kind:
+                continue
             is_organisation = request.partner_id.commercial_partner_id.is_company
             request.requester_kind = "organisation" if is_organisation else "citizen"
 

@@ -197,18 +197,10 @@ class CitizenRequest(models.Model):
             return requests
         values = requests._get_anonymization_values()
         now = fields.Datetime.now()
-        kinds = {request.id: request.requester_kind for request in requests}
+        # untracked: no message, and nothing kept until the commit for it
         requests.with_context(tracking_disable=True).write(
             {**values, "is_anonymized": True, "anonymized_date": now}
         )
-        # without requester, the kind would be recomputed as "citizen": the
-        # statistics keep the kind the request had
-        requests.flush_recordset()
-        # (untracked: no message, and nothing kept until the commit for it)
-        for kind in set(kinds.values()):
-            requests.filtered(lambda r, k=kind: kinds[r.id] == k).with_context(
-                tracking_disable=True
-            ).write({"requester_kind": kind})
         requests._round_coordinates()
         requests._anonymize_thread(list(values))
         self.env["citizen.audit.log"]._log("anonymisation", requests, details=reason)
@@ -243,9 +235,12 @@ class CitizenRequest(models.Model):
             .search([("res_model", "=", self._name), ("res_id", "in", self.ids)])
         ) | messages.attachment_ids
         attachments.unlink()
-        self.env["mail.mail"].sudo().search(
-            [("mail_message_id", "in", messages.ids)]
-        ).write(
+        mails = (
+            self.env["mail.mail"]
+            .sudo()
+            .search([("mail_message_id", "in", messages.ids)])
+        )
+        mails.write(
             {
                 "body_html": False,
                 "email_to": False,
@@ -255,12 +250,9 @@ class CitizenRequest(models.Model):
                 "recipient_ids": [Command.clear()],
             }
         )
-        self.env["mail.mail"].sudo().search(
-            [
-                ("mail_message_id", "in", messages.ids),
-                ("state", "in", ("outgoing", "exception")),
-            ]
-        ).write({"state": "cancel"})
+        mails.filtered(lambda m: m.state in ("outgoing", "exception")).write(
+            {"state": "cancel"}
+        )
         staff = messages.author_id.filtered(
             lambda p: p.user_ids.filtered(lambda u: not u.share)
         )
