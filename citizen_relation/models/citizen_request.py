@@ -583,8 +583,11 @@ class CitizenRequest(models.Model):
         return Partner
 
     def _subscribe_requester(self):
-        for request in self.filtered("partner_id"):
-            request.message_subscribe(partner_ids=request.partner_id.ids)
+        # one subscription per requester, not per request (imports)
+        for partner, requests in (
+            self.filtered("partner_id").grouped("partner_id").items()
+        ):
+            requests.message_subscribe(partner_ids=partner.ids)
 
     # ------------------------------------------------------------------
     # Acknowledgement
