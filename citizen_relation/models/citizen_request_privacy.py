@@ -344,15 +344,11 @@ class CitizenRequest(models.Model):
             "attachments": message.attachment_ids.mapped("name"),
         }
 
-    def _get_export_values(self, messages, attachments):
-        """The request as given in a personal data export."""
+    def _get_export_values(self, own_messages, own_attachments):
+        """The request as given in a personal data export, with its own
+        messages and the files attached to it."""
         self.ensure_one()
-        own_messages = messages.filtered(
-            lambda m: m.model == self._name and m.res_id == self.id
-        )
-        own_attachments = own_messages.attachment_ids | attachments.filtered(
-            lambda a: a.res_model == self._name and a.res_id == self.id
-        )
+        own_attachments |= own_messages.attachment_ids
         return {
             "reference": self.name,
             "title": self.title,

@@ -1,7 +1,7 @@
 import base64
 import json
 
-from odoo import fields, models, tools
+from odoo import api, fields, models, tools
 
 
 class CitizenPersonalDataExport(models.TransientModel):
@@ -51,19 +51,20 @@ class CitizenPersonalDataExport(models.TransientModel):
         messages they wrote elsewhere, ratings. Managers only."""
         self.ensure_one()
         self.env["citizen.request"]._check_personal_data_access()
-        return self._collect_personal_data()
+        return self._collect_personal_data(self.partner_id)
 
-    def _collect_personal_data(self, public_only=False):
-        """The export itself, without access check: callers check first.
+    @api.model
+    def _collect_personal_data(self, partner, public_only=False):
+        """The export on ``partner`` itself, without access check: callers
+        check first.
 
         :param bool public_only: leave out the agents' internal notes, for a
             person who downloads their own data from the portal
         """
-        self.ensure_one()
         Request = self.env["citizen.request"]
         # sudo: the callers checked the access; the export must be complete,
         # whoever the requests are assigned to.
-        partner = self.partner_id.sudo()
+        partner = partner.sudo()
         requests = Request._get_requests_held_on(partner)
         domain = [
             "|",
@@ -93,6 +94,12 @@ class CitizenPersonalDataExport(models.TransientModel):
             )
             | messages.attachment_ids
         )
+        # each request's own messages and files, sorted out once
+        messages_by_record = messages.grouped(lambda m: (m.model, m.res_id))
+        attachments_by_record = attachments.grouped(lambda a: (a.res_model, a.res_id))
+        no_message = self.env["mail.message"]
+        no_attachment = self.env["ir.attachment"]
+        request_ids = set(requests.ids)
         ratings = (
             self.env["rating.rating"]
             .sudo()
@@ -114,14 +121,18 @@ class CitizenPersonalDataExport(models.TransientModel):
                 "created_on": fields.Datetime.to_string(partner.create_date),
             },
             "requests": [
-                request._get_export_values(messages, attachments)
+                request._get_export_values(
+                    messages_by_record.get((Request._name, request.id), no_message),
+                    attachments_by_record.get(
+                        (Request._name, request.id), no_attachment
+                    ),
+                )
                 for request in requests
             ],
             "messages_elsewhere": [
                 Request._get_export_message_values(message)
                 for message in messages.filtered(
-                    lambda m: m.model != "citizen.request"
-                    or m.res_id not in requests.ids
+                    lambda m: m.model != Request._name or m.res_id not in request_ids
                 )
             ],
             "ratings": [

@@ -73,7 +73,8 @@ def read_photos(field_name, errors):
 
 
 def post_photos(record, photos, body, author):
-    """Attach the photos to ``record`` in a public message of ``author``."""
+    """Post a public message of ``author`` on ``record``, with the photos
+    (if any) attached."""
     # visitors cannot create attachments; these were checked by read_photos
     # and are linked to the record, never made public
     attachments = (

@@ -224,15 +224,7 @@ class CitizenRequestPortal(CustomerPortal):
         body = plaintext2html(message) if message else ""
         # access was checked above: the requester (or the holder of the
         # signed link) writes on their own request
-        if photos:
-            post_photos(request_sudo, photos, body, author)
-        else:
-            request_sudo.message_post(
-                body=body,
-                author_id=author.id,
-                message_type="comment",
-                subtype_xmlid="mail.mt_comment",
-            )
+        post_photos(request_sudo, photos, body, author)
         return request.redirect(url)
 
     @http.route(
@@ -248,12 +240,11 @@ class CitizenRequestPortal(CustomerPortal):
         partner = request.env.user.partner_id
         # sudo: the export is built for the person's own contact only, which
         # is all they can ask for here; internal notes are left out.
-        export = (
+        content = (
             request.env["citizen.personal.data.export"]
             .sudo()
-            .create({"partner_id": partner.id})
+            ._collect_personal_data(partner, public_only=True)
         )
-        content = export._collect_personal_data(public_only=True)
         request.env["citizen.audit.log"]._log(
             "export",
             partner,
