@@ -15,7 +15,7 @@ from odoo.http import request
 from odoo.tools import plaintext2html
 from odoo.tools.mail import email_normalize
 
-from .text_input import clean_text
+from .text_input import CoordinatesOutOfRange, clean_text, parse_coordinates
 
 _logger = logging.getLogger(__name__)
 
@@ -104,9 +104,9 @@ class CitizenRequestIntake(http.Controller):
             vals["category_id"] = category.id
         email = self._text(payload, "contact_email", 200)
         if email:
-            if not email_normalize(email):
-                raise IntakeError(400, "invalid_field", "contact_email is not valid.")
             vals["contact_email"] = email_normalize(email)
+            if not vals["contact_email"]:
+                raise IntakeError(400, "invalid_field", "contact_email is not valid.")
         for name, limit in (
             ("contact_name", 200),
             ("contact_phone", 40),
@@ -120,13 +120,17 @@ class CitizenRequestIntake(http.Controller):
                 vals[name] = value
         if payload.get("latitude") is not None or payload.get("longitude") is not None:
             try:
-                lat, lng = float(payload["latitude"]), float(payload["longitude"])
-            except (KeyError, TypeError, ValueError) as e:
+                lat, lng = parse_coordinates(
+                    payload.get("latitude"), payload.get("longitude")
+                )
+            except CoordinatesOutOfRange as e:
+                raise IntakeError(
+                    400, "invalid_field", "Coordinates out of range."
+                ) from e
+            except ValueError as e:
                 raise IntakeError(
                     400, "invalid_field", "latitude and longitude must be numbers."
                 ) from e
-            if not (-90 <= lat <= 90 and -180 <= lng <= 180):
-                raise IntakeError(400, "invalid_field", "Coordinates out of range.")
             vals.update(latitude=lat, longitude=lng)
         return vals
 

@@ -19,7 +19,7 @@ from odoo.http import request
 from odoo.tools import plaintext2html
 from odoo.tools.mail import email_normalize
 
-from .text_input import clean_text
+from .text_input import CoordinatesOutOfRange, clean_text, parse_coordinates
 
 _logger = logging.getLogger(__name__)
 
@@ -551,11 +551,11 @@ class Open311Controller(http.Controller):
         }
         if lat or lng:
             try:
-                lat_f, lng_f = float(lat), float(lng)
-            except (TypeError, ValueError) as e:
+                lat_f, lng_f = parse_coordinates(lat, lng)
+            except CoordinatesOutOfRange as e:
+                raise Open311Error(400, "lat or long is out of range") from e
+            except ValueError as e:
                 raise Open311Error(400, "lat and long must both be numbers") from e
-            if not (-90 <= lat_f <= 90 and -180 <= lng_f <= 180):
-                raise Open311Error(400, "lat or long is out of range")
             vals.update(latitude=lat_f, longitude=lng_f)
         if address:
             vals["street"] = address[:200]
@@ -582,9 +582,9 @@ class Open311Controller(http.Controller):
             vals["source_url"] = media_url[:500]
         email = self._get_param(params, "email")
         if email:
-            if not email_normalize(email):
-                raise Open311Error(400, "email is not a valid email address")
             vals["contact_email"] = email_normalize(email)
+            if not vals["contact_email"]:
+                raise Open311Error(400, "email is not a valid email address")
         name = " ".join(
             part
             for part in (

@@ -6,7 +6,7 @@ from odoo.tools import consteq, plaintext2html
 from odoo.tools.mail import email_normalize
 
 from .photos import get_photo_limits, post_photos, read_photos
-from .text_input import clean_text
+from .text_input import CoordinatesOutOfRange, clean_text, parse_coordinates
 
 _logger = logging.getLogger(__name__)
 
@@ -185,16 +185,16 @@ class CitizenRequestForm(http.Controller):
         if not lat and not lng:
             return
         try:
-            lat_f, lng_f = float(lat.replace(",", ".")), float(lng.replace(",", "."))
-        except (AttributeError, ValueError):
-            errors["latitude"] = request.env._(
-                "Latitude and longitude must both be numbers, e.g. 48.8566 and 2.3522."
-            )
-            return
-        if not (-90 <= lat_f <= 90 and -180 <= lng_f <= 180):
+            lat_f, lng_f = parse_coordinates(lat, lng, decimal_comma=True)
+        except CoordinatesOutOfRange:
             errors["latitude"] = request.env._(
                 "These coordinates are outside the map. Latitude goes from -90 to"
                 " 90, longitude from -180 to 180."
+            )
+            return
+        except ValueError:
+            errors["latitude"] = request.env._(
+                "Latitude and longitude must both be numbers, e.g. 48.8566 and 2.3522."
             )
             return
         vals.update(latitude=lat_f, longitude=lng_f)
