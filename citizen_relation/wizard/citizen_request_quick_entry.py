@@ -1,7 +1,6 @@
-import re
-
 from odoo import api, fields, models
 from odoo.exceptions import UserError
+from odoo.osv import expression
 
 
 class CitizenRequestQuickEntry(models.TransientModel):
@@ -49,16 +48,10 @@ class CitizenRequestQuickEntry(models.TransientModel):
                 ("email", "ilike", term),
                 ("phone", "ilike", term),
             ]
-            digits = re.sub(r"\D", "", term)
-            if len(digits) >= 6:
-                pattern = "%".join(digits[-9:])
-                domain = [
-                    "|",
-                    "|",
-                    *domain,
-                    ("phone", "ilike", pattern),
-                    ("mobile", "ilike", pattern),
-                ]
+            # a number however it is written, on the partners' indexed keys
+            phone_domain = Partner._get_citizen_phone_domain(term)
+            if phone_domain:
+                domain = expression.OR([domain, phone_domain])
             wizard.candidate_ids = Partner.search(domain, limit=10)
 
     @api.onchange("candidate_ids")
