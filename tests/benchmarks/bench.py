@@ -64,12 +64,30 @@ class QueryCapture:
 
     def __init__(self):
         self.statements = []
+        # BENCH_STACK=1 adds, under each statement, the Python frames that
+        # issued it (Odoo's and the addons', innermost last).
+        self.with_stack = bool(os.environ.get("BENCH_STACK"))
 
     def __call__(self, cr, query, params, start, delay):
         try:
             text = cr._obj.mogrify(query, params).decode()
         except Exception:  # noqa: BLE001 - keep the raw query
             text = f"{query} -- {params!r}"
+        if self.with_stack:
+            stack = [
+                frame
+                for frame in traceback.extract_stack()[:-1]
+                if "/odoo/" in frame.filename or "/addons/" in frame.filename
+            ]
+            frames = [
+                f"--   {frame.filename.split('/addons/')[-1]}:"
+                f"{frame.lineno} {frame.name}"
+                for n, frame in enumerate(stack)
+                if "citizen_relation" in frame.filename
+                or n >= len(stack) - 6
+                or os.environ.get("BENCH_STACK") == "all"
+            ]
+            text = "\n".join(frames) + "\n" + text
         self.statements.append((delay, threading.current_thread().name, text))
 
     @contextlib.contextmanager
