@@ -9,3 +9,4 @@ from . import ir_config_parameter
 from . import res_partner
 from . import res_config_settings
 from . import ir_sequence
+from . import resource_calendar

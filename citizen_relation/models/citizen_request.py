@@ -1,12 +1,15 @@
 import logging
 import math
 import re
+import uuid
 from datetime import datetime, time, timedelta
 
 from odoo import api, fields, models, tools
 from odoo.exceptions import UserError
 from odoo.osv import expression
 from odoo.tools.mail import email_split_tuples
+
+from odoo.addons.base.models.ir_sequence import _select_nextval
 
 from .citizen_request_category import PRIORITIES
 
@@ -244,6 +247,17 @@ class CitizenRequest(models.Model):
              WHERE channel = 'email' AND source_ref IS NOT NULL
             """
         )
+        # Message-Ids of the emails being turned into requests, so that two
+        # deliveries of one email at the same moment conflict (see
+        # mail.thread._citizen_drop_concurrent_duplicates); kept a day.
+        self.env.cr.execute(
+            """
+            CREATE TABLE IF NOT EXISTS citizen_request_email_delivery (
+                message_id VARCHAR PRIMARY KEY,
+                create_date TIMESTAMP NOT NULL DEFAULT (now() AT TIME ZONE 'UTC')
+            )
+            """
+        )
         # Kanban, list and portal pages read the first requests in the model's
         # order; without this index a large town sorts its whole history.
         tools.create_index(
@@ -263,12 +277,21 @@ class CitizenRequest(models.Model):
         )
         return res
 
+    @api.autovacuum
+    def _gc_email_deliveries(self):
+        """Forget the Message-Ids of the emails delivered more than a day ago:
+        they only guard against deliveries at the same moment."""
+        self.env.cr.execute(
+            "DELETE FROM citizen_request_email_delivery "
+            "WHERE create_date < (now() AT TIME ZONE 'UTC') - interval '1 day'"
+        )
+
     # ------------------------------------------------------------------
     # Defaults and computes
     # ------------------------------------------------------------------
 
     def _default_stage_id(self):
-        return self.env["citizen.request.stage"].search([], limit=1)
+        return self.env["citizen.request.stage"]._get_first_stage()
 
     @api.model
     def _read_group_stage_ids(self, stages, domain):
@@ -321,7 +344,21 @@ class CitizenRequest(models.Model):
         never counts, whatever the hour. Calendar days without calendar."""
         if not calendar:
             return received + timedelta(days=days)
-        next_day = datetime.combine(received.date() + timedelta(days=1), time.min)
+        return self._get_working_days_end(calendar.id, received.date(), days)
+
+    @api.model
+    @tools.ormcache("calendar_id", "day", "days")
+    def _get_working_days_end(self, calendar_id, day, days):
+        """End of the ``days``-th working day of the calendar after ``day``.
+
+        Kept per worker: the requests of a day share their deadlines, which
+        would otherwise cost four queries each; changing a calendar, its
+        working hours or its public holidays clears it (see
+        ``resource_calendar.py``).
+        """
+        # sudo: the same public holidays for whoever files the request.
+        calendar = self.env["resource.calendar"].sudo().browse(calendar_id)
+        next_day = datetime.combine(day + timedelta(days=1), time.min)
         return calendar.plan_days(days, next_day, compute_leaves=True)
 
     def _compute_is_late(self):
@@ -374,6 +411,9 @@ class CitizenRequest(models.Model):
         priorities). It receives and returns one dict of values.
         """
         vals = dict(vals)
+        # The link of every email and receipt carries it: given now, it is
+        # part of the INSERT instead of an UPDATE at the first email.
+        vals.setdefault("access_token", str(uuid.uuid4()))
         for field_name in ("contact_name", "contact_email", "contact_phone"):
             if vals.get(field_name):
                 vals[field_name] = vals[field_name].strip()
@@ -413,6 +453,11 @@ class CitizenRequest(models.Model):
                     "date_received": vals.get("date_received") or fields.Datetime.now(),
                 }
             )._get_deadline_from_category()
+        elif "date_deadline" not in vals and not self.env.context.get(
+            "default_category_id"
+        ):
+            # no category, no deadline: said now rather than computed after
+            vals["date_deadline"] = False
         if vals.get("stage_id"):
             stage = self.env["citizen.request.stage"].browse(vals["stage_id"])
             if stage.is_closed:
@@ -426,13 +471,16 @@ class CitizenRequest(models.Model):
 
     @api.model
     @tools.ormcache("company_id", "day")
-    def _get_reference_sequence_ids(self, company_id, day):
-        """Id of the numbering of the company's requests, whether it numbers
-        by period, and id of its period holding ``day`` (False when the period
-        does not exist yet).
+    def _get_reference_numbering(self, company_id, day):
+        """How the company numbers its requests on ``day``, as plain values:
+        ``sequence_id``, ``use_date_range``, ``date_range_id`` (False when
+        the period does not exist yet), ``date_from`` of the period, and the
+        ``implementation``, ``prefix``, ``suffix`` and ``padding`` of the
+        numbering (empty dict without numbering).
 
-        Kept per worker: every request would otherwise look them up again;
-        changing the numbering clears it (see ``ir_sequence.py``).
+        Kept per worker: every request would otherwise read the numbering
+        and its period again; changing them clears it (see
+        ``ir_sequence.py``).
         """
         # sudo: the numbering is read to draw a reference, not shown.
         sequence = (
@@ -447,42 +495,71 @@ class CitizenRequest(models.Model):
                 limit=1,
             )
         )
-        if not sequence.use_date_range:
-            return sequence.id, False, False
-        date_range = (
-            self.env["ir.sequence.date_range"]
-            .sudo()
-            .search(
-                [
-                    ("sequence_id", "=", sequence.id),
-                    ("date_from", "<=", day),
-                    ("date_to", ">=", day),
-                ],
-                limit=1,
+        if not sequence:
+            return {}
+        numbering = {
+            "sequence_id": sequence.id,
+            "use_date_range": sequence.use_date_range,
+            "date_range_id": False,
+            "date_from": False,
+            "implementation": sequence.implementation,
+            "prefix": sequence.prefix,
+            "suffix": sequence.suffix,
+            "padding": sequence.padding,
+        }
+        if sequence.use_date_range:
+            date_range = (
+                self.env["ir.sequence.date_range"]
+                .sudo()
+                .search(
+                    [
+                        ("sequence_id", "=", sequence.id),
+                        ("date_from", "<=", day),
+                        ("date_to", ">=", day),
+                    ],
+                    limit=1,
+                )
             )
-        )
-        return sequence.id, True, date_range.id
+            numbering["date_range_id"] = date_range.id
+            numbering["date_from"] = date_range.date_from
+        return numbering
 
     @api.model
     def _next_reference(self, received):
         """Next reference of the current company for a request received at
         ``received`` (DEM-<year>-<number> with the shipped numbering)."""
-        sequence_id, use_date_range, date_range_id = self._get_reference_sequence_ids(
-            self.env.company.id, received.date()
-        )
-        if not sequence_id:
+        numbering = self._get_reference_numbering(self.env.company.id, received.date())
+        if not numbering:
             return False
+        use_date_range = numbering["use_date_range"]
+        if numbering["implementation"] == "standard" and (
+            numbering["date_range_id"] or not use_date_range
+        ):
+            # What ir.sequence does, from the values kept above: one query
+            # (the PostgreSQL sequence) instead of three.
+            pg_sequence = f"ir_sequence_{numbering['sequence_id']:03d}"
+            if use_date_range:
+                pg_sequence += f"_{numbering['date_range_id']:03d}"
+            number = _select_nextval(self.env.cr, pg_sequence)
+            numbering_format = self.env["ir.sequence"].new(
+                {
+                    "prefix": numbering["prefix"],
+                    "suffix": numbering["suffix"],
+                    "padding": numbering["padding"],
+                }
+            )
+            if use_date_range:
+                numbering_format = numbering_format.with_context(
+                    ir_sequence_date_range=numbering["date_from"]
+                )
+            return numbering_format.get_next_char(number)
         # sudo: as above; the reference is drawn for every channel.
-        sequence = self.env["ir.sequence"].sudo().browse(sequence_id)
-        if not use_date_range:
+        sequence = self.env["ir.sequence"].sudo().browse(numbering["sequence_id"])
+        if not use_date_range or numbering["date_range_id"]:
+            # numbering without gaps: ir.sequence locks its counter
             return sequence._next(sequence_date=received)
-        if date_range_id:
-            date_range = self.env["ir.sequence.date_range"].sudo().browse(date_range_id)
-            return date_range.with_context(
-                ir_sequence_date_range=date_range.date_from
-            )._next()
         # First request of a new period: the period is created, which
-        # forgets the ids kept above.
+        # forgets the values kept above.
         self._ensure_reference_date_range(received)
         self.env.registry.clear_cache()
         return sequence._next(sequence_date=received)
@@ -493,24 +570,30 @@ class CitizenRequest(models.Model):
         conflict, instead of each creating the year's numbering and both
         getting the same reference: the later transaction fails with a
         serialization error, which the server retries."""
-        sequence_id, use_date_range, date_range_id = self._get_reference_sequence_ids(
+        numbering = self._get_reference_numbering(
             self.env.company.id, fields.Datetime.to_datetime(received).date()
         )
-        if sequence_id and use_date_range and not date_range_id:
+        if numbering.get("use_date_range") and not numbering["date_range_id"]:
             self.env.cr.execute(
                 "UPDATE ir_sequence SET write_date = write_date WHERE id = %s",
-                [sequence_id],
+                [numbering["sequence_id"]],
             )
+
+    @api.model
+    def _prepare_requests_values(self, vals_list):
+        """Values of a batch of new requests: each normalised by
+        :meth:`_prepare_request_values`. Extend it for what is decided for
+        the batch as a whole (routing spreads a burst among the agents)."""
+        return [self._prepare_request_values(vals) for vals in vals_list]
 
     @api.model_create_multi
     def create(self, vals_list):
-        vals_list = [self._prepare_request_values(vals) for vals in vals_list]
         # Everything is decided on the values (reference, requester,
-        # deadline): the request is inserted complete.
-        requests = super().create(vals_list)
-        requests._subscribe_requester()
+        # deadline, team): the request is inserted complete. The
+        # acknowledgement job, run every minute, acknowledges it.
+        requests = super().create(self._prepare_requests_values(vals_list))
+        requests._subscribe_new_requester()
         requests.filtered("duplicate_of_id")._follow_original()
-        requests._schedule_acknowledgement()
         return requests
 
     def write(self, vals):
@@ -550,20 +633,33 @@ class CitizenRequest(models.Model):
         partner = self._match_partner(email, phone)
         if partner or not (email or name):
             return partner
+        return self._create_requester(name, email, phone)
+
+    @api.model
+    def _create_requester(self, name, email, phone):
+        """New partner for a requester unknown so far."""
+        name = name or email or phone
+        values = {
+            "name": name,
+            "email": email or False,
+            "phone": phone or False,
+            # What res.partner computes for a person without company nor
+            # account, given with the rest: inserted at once rather than
+            # written after the INSERT (recomputed all the same).
+            "complete_name": name,
+            "commercial_company_name": False,
+            "partner_share": True,
+            "email_normalized": (
+                tools.email_normalize(email, strict=False) if email else False
+            )
+            or False,
+        }
+        if not phone:
+            values["phone_sanitized"] = False
         # sudo: the requester is created from the details they gave
         # themselves; counter agents and website visitors may not manage
         # contacts.
-        return (
-            self.env["res.partner"]
-            .sudo()
-            .create(
-                {
-                    "name": name or email or phone,
-                    "email": email or False,
-                    "phone": phone or False,
-                }
-            )
-        )
+        return self.env["res.partner"].sudo().create(values)
 
     @api.model
     def _match_partner(self, email, phone):
@@ -589,6 +685,36 @@ class CitizenRequest(models.Model):
         ):
             requests.message_subscribe(partner_ids=partner.ids)
 
+    def _subscribe_new_requester(self):
+        """Subscribe their requester to requests just created.
+
+        As mail.thread does for the creator: the subscription is inserted
+        without looking for an existing one, which a new request only has
+        for its creator (subscribed by mail.thread) and its assignee.
+        """
+        user = self.env.user
+        creator = (
+            user.partner_id
+            if user.active and not self.env.context.get("mail_create_nosubscribe")
+            else None
+        )
+        for partner, requests in (
+            self.filtered("partner_id").grouped("partner_id").items()
+        ):
+            if partner == creator or not partner.active:
+                continue
+            if partner in requests.user_id.partner_id:
+                requests.message_subscribe(partner_ids=partner.ids)
+                continue
+            self.env["mail.followers"]._insert_followers(
+                self._name,
+                requests.ids,
+                partner.ids,
+                subtypes=None,
+                customer_ids=partner.filtered("partner_share").ids,
+                check_existing=False,
+            )
+
     # ------------------------------------------------------------------
     # Acknowledgement
     # ------------------------------------------------------------------
@@ -612,25 +738,17 @@ class CitizenRequest(models.Model):
         self.ensure_one()
         return self.partner_id.email or self.contact_email or False
 
-    def _schedule_acknowledgement(self):
-        """Wake the acknowledgement job up for the requests not acknowledged.
-
-        The acknowledgement is written and queued by a scheduled action that
-        the creation triggers at once, not inside the transaction that
-        creates the request: a citizen's form, email or API call is answered
-        without waiting for an email to be rendered, and a template that
-        cannot be rendered never refuses a request.
-        """
-        if not self.filtered(lambda r: not r.acknowledgement_method):
-            return
-        cron = self._ref("citizen_relation.ir_cron_send_acknowledgements")
-        if cron:
-            cron.sudo()._trigger()
-
     @api.model
     def _cron_send_acknowledgements(self, batch_size=ACKNOWLEDGEMENT_BATCH_SIZE):
         """Acknowledge the requests received and not acknowledged yet, oldest
         first, a batch at a time.
+
+        The acknowledgement is written and queued by this job, run every
+        minute, not inside the transaction that creates the request: a
+        citizen's form, email or API call is answered without waiting for an
+        email to be rendered, a template that cannot be rendered never
+        refuses a request, and creating a request costs nothing more for it.
+        Looking for pending requests costs one query on a partial index.
 
         Run by the scheduled action, it acknowledges one batch and reports
         its progress: the scheduler commits and calls it again while requests
@@ -812,6 +930,16 @@ class CitizenRequest(models.Model):
     def _get_tracking_url(self):
         self.ensure_one()
         return self.get_base_url() + self.get_portal_url()
+
+    def _get_rating_url(self, score):
+        """Link of the resolution email giving ``score`` (1, 3 or 5): the
+        rating itself is prepared when the requester follows it."""
+        self.ensure_one()
+        self._portal_ensure_token()
+        return (
+            f"{self.get_base_url()}/my/requests/{self.id}/rate/{score}"
+            f"?access_token={self.access_token}"
+        )
 
     def action_print_receipt(self):
         """Print the receipt (récépissé); it acknowledges a request that had
@@ -1058,6 +1186,13 @@ class CitizenRequest(models.Model):
         values.setdefault("contact_name", name or email)
         if msg_dict.get("author_id"):
             values.setdefault("partner_id", msg_dict["author_id"])
+        elif "partner_id" not in values and tools.email_normalize(email):
+            # The gateway found no contact with this address: the requester
+            # is created without looking for them again.
+            email = tools.email_normalize(email)
+            values["partner_id"] = self._create_requester(
+                (name or "").strip() or email, email, False
+            ).id
         if msg_dict.get("date"):
             values.setdefault("date_received", msg_dict["date"])
         values["date_received"] = min(

@@ -1,4 +1,4 @@
-from odoo import fields, models
+from odoo import api, fields, models, tools
 
 
 class CitizenRequestStage(models.Model):
@@ -25,3 +25,32 @@ class CitizenRequestStage(models.Model):
         help="Email sent to the requester when a request enters this stage.",
     )
     active = fields.Boolean(default=True)
+
+    @api.model
+    def _get_first_stage(self):
+        """The stage of new requests: the first active stage."""
+        return self.browse(self._get_first_stage_id())
+
+    @api.model
+    @tools.ormcache()
+    def _get_first_stage_id(self):
+        # Kept per worker, as every new request needs it; changing the
+        # stages clears it. sudo: the same stage for everybody.
+        return self.sudo().search([], limit=1).id
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        stages = super().create(vals_list)
+        self.env.registry.clear_cache()
+        return stages
+
+    def write(self, vals):
+        res = super().write(vals)
+        if {"sequence", "active"} & set(vals):
+            self.env.registry.clear_cache()
+        return res
+
+    def unlink(self):
+        res = super().unlink()
+        self.env.registry.clear_cache()
+        return res

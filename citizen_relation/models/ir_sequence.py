@@ -8,7 +8,7 @@ class IrSequence(models.Model):
 
     def _clear_citizen_reference_cache(self):
         """The numbering of requests is looked up once per worker and day
-        (see ``citizen.request._get_reference_sequence_ids``): forget it when
+        (see ``citizen.request._get_reference_numbering``): forget it when
         it changes."""
         if any(sequence.code == REFERENCE_CODE for sequence in self):
             self.env.registry.clear_cache()

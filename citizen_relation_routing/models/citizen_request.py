@@ -23,6 +23,7 @@ class CitizenRequest(models.Model):
         string="Department",
         related="team_id.department_id",
         store=True,
+        precompute=True,
         index=True,
     )
     routing_rule_id = fields.Many2one(
@@ -85,22 +86,56 @@ class CitizenRequest(models.Model):
     # Creation and changes
     # ------------------------------------------------------------------
 
+    @api.model
+    def _prepare_requests_values(self, vals_list):
+        """Route new requests in their values: team, assignee, priority and
+        tags are part of the INSERT, not written after it. Requests created
+        with a team (team alias, agent working in a team) keep it and get an
+        assignee by the team's method; the others go through the routing
+        rules."""
+        vals_list = super()._prepare_requests_values(vals_list)
+        # the values create() would complete them with (channel, company,
+        # stage...): rules look at what the request will be
+        vals_list = [self._add_missing_default_values(vals) for vals in vals_list]
+        drafts = [self.new(vals) for vals in vals_list]
+        to_route = self.browse().concat(*(d for d in drafts if not d.team_id))
+        for vals, routing in zip(
+            (v for v, d in zip(vals_list, drafts, strict=True) if not d.team_id),
+            to_route._get_routing_values(keep_assignee=True),
+            strict=True,
+        ):
+            links = routing.pop("tag_ids", [])
+            vals.update(routing)
+            if links:
+                vals["tag_ids"] = list(vals.get("tag_ids") or []) + links
+        preset = [
+            (vals, draft)
+            for vals, draft in zip(vals_list, drafts, strict=True)
+            if draft.team_id and not draft.user_id
+        ]
+        by_team = defaultdict(list)
+        for vals, draft in preset:
+            by_team[draft.team_id.sudo()].append(vals)
+        for team, team_vals in by_team.items():
+            for vals, user in zip(
+                team_vals, team._pick_assignees(len(team_vals)), strict=True
+            ):
+                if user:
+                    vals["user_id"] = user.id
+        return vals_list
+
     @api.model_create_multi
     def create(self, vals_list):
         requests = super().create(vals_list)
-        # Requests created with a team (team alias, agent working in a team)
-        # keep it; the others go through the routing rules.
-        preset = requests.filtered("team_id")
-        (requests - preset)._apply_routing(keep_assignee=True)
-        preset._assign_in_team()
-        preset._sync_work_orders()
+        requests.filtered("team_id")._sync_work_orders()
         return requests
 
     def write(self, vals):
         stage = None
         if vals.get("stage_id"):
             stage = self.env["citizen.request.stage"].browse(vals["stage_id"])
-            waiting = self._get_waiting_stage()
+            # the stage itself, without reading whether it is still active
+            waiting = self._ref("citizen_relation.stage_waiting")
             if waiting and stage == waiting:
                 vals.setdefault("date_waiting", fields.Datetime.now())
             elif "date_waiting" not in vals:
@@ -160,36 +195,37 @@ class CitizenRequest(models.Model):
 
     def _apply_routing(self, reason=None, keep_assignee=False):
         """Give each request the team, assignee, priority and tags of the
-        first matching routing rule, or the triage team of its company.
+        first matching routing rule, or the triage team of its company (see
+        :meth:`_get_routing_values`)."""
+        context = {"citizen_transfer_reason": reason} if reason else {}
+        for request, vals in zip(
+            self, self._get_routing_values(keep_assignee), strict=True
+        ):
+            request.with_context(**context).write(vals)
+
+    def _get_routing_values(self, keep_assignee=False):
+        """Values routing gives each request (saved, or being created): the
+        team, assignee, priority and tags of the first matching routing rule,
+        or the triage team of its company.
 
         An assignee chosen at creation (``keep_assignee``) stays; otherwise
         one outside the new team is replaced. Rules are read once for the
         whole batch, so routing a burst of requests does not cost queries per
-        rule.
+        rule, and the assignees of a team are picked once for the batch.
         """
         if not self:
-            return
+            return []
         # sudo: routing is decided by the town's rules whoever files the
         # request (a citizen on the portal, the mail gateway, an agent of
-        # another service); the values written are checked below as usual.
-        facts = {request: request._get_routing_facts() for request in self}
-        rules = (
-            self.env["citizen.routing.rule"]
-            .sudo()
-            ._get_active_rules(list(facts.values()))
-        )
+        # another service); the values written are checked as usual.
+        facts = [request._get_routing_facts() for request in self]
+        rules = self.env["citizen.routing.rule"].sudo()._get_active_rules(facts)
         Team = self.env["citizen.team"].sudo()
-        triage = {}
-        by_team = defaultdict(lambda: self.browse())
-        values = {}
-        for request in self:
-            rule = request._find_routing_rule(rules, facts[request])
-            team = rule.team_id
-            if not team:
-                company = request.company_id
-                if company not in triage:
-                    triage[company] = Team._get_triage_team(company)
-                team = triage[company]
+        by_team = defaultdict(list)
+        values = []
+        for request, request_facts in zip(self, facts, strict=True):
+            rule = request._find_routing_rule(rules, request_facts)
+            team = rule.team_id or Team._get_triage_team(request.company_id)
             vals = {"routing_rule_id": rule.id}
             if team != request.team_id:
                 vals["team_id"] = team.id
@@ -204,20 +240,18 @@ class CitizenRequest(models.Model):
                     vals["user_id"] = rule.user_id.id
                 else:
                     vals["user_id"] = False
-                    by_team[team] |= request
+                    by_team[team].append(vals)
             if rule.priority and rule.priority > (request.priority or "0"):
                 vals["priority"] = rule.priority
             if rule.tag_ids - request.tag_ids:
                 vals["tag_ids"] = [Command.link(tag.id) for tag in rule.tag_ids]
-            values[request] = vals
-        for team, requests in by_team.items():
-            for request, user in zip(
-                requests, team._pick_assignees(len(requests)), strict=True
+            values.append(vals)
+        for team, team_vals in by_team.items():
+            for vals, user in zip(
+                team_vals, team._pick_assignees(len(team_vals)), strict=True
             ):
-                values[request]["user_id"] = user.id
-        context = {"citizen_transfer_reason": reason} if reason else {}
-        for request, vals in values.items():
-            request.with_context(**context).write(vals)
+                vals["user_id"] = user.id
+        return values
 
     def _assign_in_team(self):
         """Assign the unassigned requests given to a team at creation."""

@@ -1,7 +1,11 @@
 import ast
 
-from odoo import api, fields, models
+from odoo import api, fields, models, tools
 from odoo.exceptions import ValidationError
+
+# What choosing the triage team of a company looks at (see
+# _get_triage_team_id).
+TRIAGE_FIELDS = {"is_triage", "company_id", "active", "sequence", "name"}
 
 
 class CitizenTeam(models.Model):
@@ -188,9 +192,41 @@ class CitizenTeam(models.Model):
 
     @api.model
     def _get_triage_team(self, company):
-        return self.search(
-            [("is_triage", "=", True), ("company_id", "=", company.id)], limit=1
+        """The team of the company's requests that no rule routes."""
+        return self.browse(self._get_triage_team_id(company.id))
+
+    @api.model
+    @tools.ormcache("company_id")
+    def _get_triage_team_id(self, company_id):
+        # Kept per worker: every new request needs it; changing the teams
+        # clears it. sudo: the same team whoever files the request.
+        return (
+            self.sudo()
+            .search(
+                [("is_triage", "=", True), ("company_id", "=", company_id)], limit=1
+            )
+            .id
         )
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        teams = super().create(vals_list)
+        if teams.filtered("is_triage"):
+            self.env.registry.clear_cache()
+        return teams
+
+    def write(self, vals):
+        res = super().write(vals)
+        if TRIAGE_FIELDS & set(vals):
+            self.env.registry.clear_cache()
+        return res
+
+    def unlink(self):
+        triage = bool(self.filtered("is_triage"))
+        res = super().unlink()
+        if triage:
+            self.env.registry.clear_cache()
+        return res
 
     def action_view_requests(self):
         self.ensure_one()
