@@ -5,8 +5,11 @@ The full check, with a multi-worker server, is tests/load/load_test.py.
 """
 
 import threading
+import time
+import uuid
 
 from odoo.api import SUPERUSER_ID, Environment
+from odoo.service.model import retrying
 from odoo.tests import TransactionCase, tagged
 
 from odoo.addons.citizen_relation.tests.common import run_acknowledgement_job
@@ -99,3 +102,106 @@ class TestConcurrency(TransactionCase):
         names = requests.mapped("name")
         self.assertEqual(len(set(names)), 30)
         self.assertTrue(all(name.startswith("DEM-") for name in names))
+
+
+RAW_EMAIL = """From: Claire Double <claire.double@example.net>
+To: demandes@example.org
+Subject: Banc cassé au square
+Message-Id: <{message_id}>
+Date: Sat, 28 Nov 2026 09:00:00 +0100
+Content-Type: text/plain; charset=utf-8
+
+Le banc du square Victor Hugo est cassé.
+"""
+
+
+@tagged("post_install", "-at_install")
+class TestConcurrentDelivery(TransactionCase):
+    """The same email delivered twice at the same moment (an email sent to
+    two addresses of the town, each delivered on its own): the deliveries run
+    in their own committed transactions, as on a server."""
+
+    def test_same_email_delivered_twice_at_once(self):
+        registry = self.env.registry
+        message_id = f"double-{uuid.uuid4().hex}@example.net"
+        raw = RAW_EMAIL.format(message_id=message_id)
+        first_done = threading.Event()
+        release_first = threading.Event()
+        results, errors = {}, []
+
+        def first():
+            try:
+                with registry.cursor() as cr:
+                    env = Environment(cr, SUPERUSER_ID, {})
+                    results["first"] = env["mail.thread"].message_process(
+                        "citizen.request", raw
+                    )
+                    first_done.set()
+                    # still open when the second delivery starts
+                    release_first.wait(timeout=20)
+            except Exception as error:  # noqa: BLE001 - reported below
+                errors.append(repr(error))
+                first_done.set()
+
+        def second():
+            # what the server does with a delivery (XML-RPC, HTTP): retried
+            # when PostgreSQL reports a concurrent change
+            try:
+                with registry.cursor() as cr:
+                    env = Environment(cr, SUPERUSER_ID, {})
+                    results["second"] = retrying(
+                        lambda: env["mail.thread"].message_process(
+                            "citizen.request", raw
+                        ),
+                        env,
+                    )
+            except Exception as error:  # noqa: BLE001 - reported below
+                errors.append(repr(error))
+
+        first_thread = threading.Thread(target=first)
+        first_thread.start()
+        first_done.wait(timeout=20)
+        second_thread = threading.Thread(target=second)
+        second_thread.start()
+        try:
+            # the second delivery waits for the first one's Message-Id
+            with registry.cursor() as cr:
+                for _attempt in range(100):
+                    cr.execute(
+                        "SELECT count(*) FROM pg_stat_activity "
+                        "WHERE datname = current_database() "
+                        "AND wait_event_type = 'Lock'"
+                    )
+                    if cr.fetchone()[0]:
+                        break
+                    time.sleep(0.1)
+                else:
+                    self.fail("The second delivery did not wait for the first.")
+        finally:
+            release_first.set()
+            first_thread.join(timeout=30)
+            second_thread.join(timeout=60)
+        try:
+            self.assertEqual(errors, [])
+            with registry.cursor() as cr:
+                env = Environment(cr, SUPERUSER_ID, {})
+                requests = env["citizen.request"].search(
+                    [("source_ref", "=", f"<{message_id}>")]
+                )
+                self.assertEqual(len(requests), 1)
+                self.assertEqual(results["first"], requests.id)
+                # the retried delivery found the email processed: no request
+                self.assertFalse(results["second"])
+        finally:
+            with registry.cursor() as cr:
+                env = Environment(cr, SUPERUSER_ID, {})
+                requests = env["citizen.request"].search(
+                    [("source_ref", "=", f"<{message_id}>")]
+                )
+                partners = requests.partner_id
+                requests.unlink()
+                partners.unlink()
+                cr.execute(
+                    "DELETE FROM citizen_request_email_delivery WHERE message_id = %s",
+                    [f"<{message_id}>"],
+                )

@@ -211,7 +211,8 @@ class MailThread(models.AbstractModel):
     def _citizen_drop_concurrent_duplicates(self, message_dict, routes):
         """The same email fetched twice at the same moment (two mailboxes):
         only one delivery may open a request. A delivery waits for the other
-        one to end, then drops its route when the request was saved."""
+        one to end, then is retried and ignored, or drops its route when the
+        request was saved."""
         message_id = message_dict.get("message_id")
         creating = [
             route
@@ -229,19 +230,25 @@ class MailThread(models.AbstractModel):
                 fields.Datetime.now(),
             )
         )
-        self.env.cr.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", [message_id])
-        if self.env.registry.in_test_mode():
+        # The first delivery records the Message-Id; a concurrent one waits
+        # for it to end, then PostgreSQL refuses its snapshot (serialization
+        # failure) and the server retries it: the retry finds the email
+        # processed and ignores it. No second connection is needed.
+        self.env.cr.execute(
+            "INSERT INTO citizen_request_email_delivery (message_id) "
+            "VALUES (%s) ON CONFLICT DO NOTHING",
+            [message_id],
+        )
+        if self.env.cr.rowcount:
             return routes
-        # The other delivery was saved after this transaction started: only a
-        # new cursor sees it (the unique index would refuse a second one).
-        with self.env.registry.cursor() as new_cr:
-            new_cr.execute(
-                "SELECT 1 FROM citizen_request "
-                "WHERE channel = 'email' AND source_ref = %s LIMIT 1",
-                [message_id],
-            )
-            delivered = bool(new_cr.fetchone())
-        if not delivered:
+        # Recorded by a delivery this transaction sees: the request was made,
+        # unless it was deleted since.
+        self.env.cr.execute(
+            "SELECT 1 FROM citizen_request "
+            "WHERE channel = 'email' AND source_ref = %s LIMIT 1",
+            [message_id],
+        )
+        if not self.env.cr.fetchone():
             return routes
         _logger.info(
             "Email %s already opened a request: delivered twice, ignored",
