@@ -186,8 +186,12 @@ class TestCitizenRequestChannels(CitizenRequestCommon):
             lambda m: m.subject == f"{request.name}: your request has been resolved"
         )
         self.assertEqual(len(resolved), 1)
-        token = request._rating_get_access_token()
-        self.assertIn(f"/rate/{token}/5", resolved.body_html)
+        # the rating is prepared when the link is followed, not per email
+        self.assertFalse(request.rating_ids)
+        self.assertIn(
+            f"/my/requests/{request.id}/rate/5?access_token={request.access_token}",
+            resolved.body_html,
+        )
         self.assertTrue(request.date_closed)
         request.action_reopen()
         self.assertFalse(request.date_closed)

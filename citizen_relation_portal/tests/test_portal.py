@@ -184,6 +184,34 @@ class TestCitizenPortal(CitizenPortalCase):
         self.assertTrue(rating)
         self.assertIn(f"/rate/{rating.access_token}/5", response.text)
 
+    def test_rating_link_of_the_resolution_email(self):
+        """The email's link prepares the rating when followed, then opens
+        Odoo's rating page; a wrong token or score opens nothing."""
+        self.request_alice.action_resolve()
+        self.assertFalse(self.request_alice.rating_ids)
+        url = self.request_alice._get_rating_url(5)
+        path = url[url.index("/my/requests/") :]
+        response = self.url_open(path, allow_redirects=False)
+        self.assertEqual(response.status_code, 303)
+        rating = self.request_alice.rating_ids
+        self.assertEqual(len(rating), 1)
+        self.assertEqual(rating.partner_id, self.user_alice.partner_id)
+        self.assertTrue(
+            response.headers["Location"].endswith(f"/rate/{rating.access_token}/5")
+        )
+        page = self.url_open(path)
+        self.assertEqual(page.status_code, 200)
+        self.assertIn("submit_feedback", page.text)
+        # following it again reuses the same rating
+        self.url_open(path, allow_redirects=False)
+        self.assertEqual(self.request_alice.rating_ids, rating)
+        wrong_token = path.replace(self.request_alice.access_token, "x" * 36)
+        self.assertEqual(self.url_open(wrong_token).status_code, 404)
+        wrong_score = path.replace("/rate/5?", "/rate/2?")
+        self.assertEqual(self.url_open(wrong_score).status_code, 404)
+        other = f"/my/requests/{self.request_bob.id}/rate/5" + path[path.index("?") :]
+        self.assertEqual(self.url_open(other).status_code, 404)
+
     def test_timeline_shows_public_messages_only(self):
         """The chatter of the signed link never serves internal notes."""
         self.request_bob.message_post(
