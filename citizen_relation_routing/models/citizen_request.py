@@ -97,6 +97,12 @@ class CitizenRequest(models.Model):
         # the values create() would complete them with (channel, company,
         # stage...): rules look at what the request will be
         vals_list = [self._add_missing_default_values(vals) for vals in vals_list]
+        waiting = self._ref("citizen_relation.stage_waiting")
+        for vals in vals_list:
+            # recorded already waiting for the requester (a counter agent
+            # asking for a document): the waiting delay starts now
+            if waiting and vals.get("stage_id") == waiting.id:
+                vals.setdefault("date_waiting", fields.Datetime.now())
         drafts = [self.new(vals) for vals in vals_list]
         to_route = self.browse().concat(*(d for d in drafts if not d.team_id))
         for vals, routing in zip(

@@ -114,6 +114,18 @@ class TestEscalation(CitizenRoutingCommon):
         self.assertIn(request.name, reminders.subject)
         self.assertEqual(request.stage_id, self.waiting_stage)
 
+    def test_request_recorded_waiting_is_reminded(self):
+        """A request recorded directly in the waiting stage waits from its
+        creation, as one moved there later."""
+        self.category_pothole.write({"waiting_days": 10, "waiting_action": "remind"})
+        with freeze_time(NOW):
+            request = self._new_request(stage_id=self.waiting_stage.id)
+        self.assertEqual(request.date_waiting, NOW)
+        with freeze_time(NOW + timedelta(days=11)), self.mock_mail_gateway():
+            self.Request._cron_escalate()
+        reminders = self._new_mails.filtered(lambda m: self.citizen in m.recipient_ids)
+        self.assertEqual(len(reminders), 1)
+
     def test_waiting_requester_closed(self):
         self.category_pothole.write({"waiting_days": 10, "waiting_action": "close"})
         with freeze_time(NOW):
