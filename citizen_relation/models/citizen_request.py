@@ -643,7 +643,7 @@ class CitizenRequest(models.Model):
             "name": name,
             "email": email or False,
             "phone": phone or False,
-            # What res.partner computes for a person without company nor
+            # What res.partner computes for a person without company or
             # account, given with the rest: inserted at once rather than
             # written after the INSERT (recomputed all the same).
             "complete_name": name,
@@ -693,9 +693,12 @@ class CitizenRequest(models.Model):
         for its creator (subscribed by mail.thread) and its assignee.
         """
         user = self.env.user
+        context = self.env.context
         creator = (
             user.partner_id
-            if user.active and not self.env.context.get("mail_create_nosubscribe")
+            if user.active
+            and not context.get("mail_create_nosubscribe")
+            and not context.get("tracking_disable")
             else None
         )
         for partner, requests in (
