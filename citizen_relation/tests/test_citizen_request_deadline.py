@@ -30,6 +30,39 @@ class TestCitizenRequestDeadline(CitizenRequestCommon):
         request = self._create_request()
         self.assertEqual(request.date_deadline, date(2026, 3, 12))
 
+    @freeze_time(NOW)
+    def test_deadline_follows_calendar_changes(self):
+        """Deadlines are kept per worker for the day: a public holiday or
+        working hours changed during the day move the next deadlines; an
+        employee's time off does not."""
+        self.assertEqual(self._create_request().date_deadline, date(2026, 3, 11))
+        holiday = self.env["resource.calendar.leaves"].create(
+            {
+                "name": "Jour férié",
+                "calendar_id": self.calendar.id,
+                "date_from": datetime(2026, 3, 9, 0, 0),
+                "date_to": datetime(2026, 3, 9, 23, 59),
+            }
+        )
+        self.assertEqual(self._create_request().date_deadline, date(2026, 3, 12))
+        holiday.unlink()
+        self.assertEqual(self._create_request().date_deadline, date(2026, 3, 11))
+        # Fridays no longer worked
+        self.calendar.attendance_ids.filtered(lambda a: a.dayofweek == "4").unlink()
+        self.assertEqual(self._create_request().date_deadline, date(2026, 3, 12))
+        self.env["resource.calendar.leaves"].create(
+            {
+                "name": "Congé d'un agent",
+                "calendar_id": self.calendar.id,
+                "resource_id": self.env["resource.resource"]
+                .create({"name": "Agent", "calendar_id": self.calendar.id})
+                .id,
+                "date_from": datetime(2026, 3, 10, 0, 0),
+                "date_to": datetime(2026, 3, 10, 23, 59),
+            }
+        )
+        self.assertEqual(self._create_request().date_deadline, date(2026, 3, 12))
+
     @freeze_time(datetime(2026, 3, 7, 15, 0))
     def test_deadline_received_on_saturday(self):
         """Received on a Saturday: counted from Monday, as on a weekday."""
