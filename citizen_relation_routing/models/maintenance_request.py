@@ -128,18 +128,28 @@ class MaintenanceRequest(models.Model):
             )
 
     def _copy_citizen_photos(self):
-        """Give each work order a copy of the photos of its citizen request."""
+        """Give each work order a copy of the photos of its citizen request:
+        one search and one creation for all the work orders."""
+        orders = self.filtered("citizen_request_id")
+        if not orders:
+            return
         Attachment = self.env["ir.attachment"].sudo()
-        for order in self.filtered("citizen_request_id"):
-            photos = Attachment.search(
-                [
-                    ("res_model", "=", "citizen.request"),
-                    ("res_id", "=", order.citizen_request_id.id),
-                    ("mimetype", "=like", "image/%"),
-                ]
-            )
-            for photo in photos:
-                photo.copy({"res_model": self._name, "res_id": order.id})
+        photos = Attachment.search(
+            [
+                ("res_model", "=", "citizen.request"),
+                ("res_id", "in", orders.citizen_request_id.ids),
+                ("mimetype", "=like", "image/%"),
+            ]
+        ).grouped("res_id")
+        copies = []
+        for order in orders:
+            request_photos = photos.get(order.citizen_request_id.id)
+            if request_photos:
+                copies += request_photos.copy_data(
+                    {"res_model": self._name, "res_id": order.id}
+                )
+        if copies:
+            Attachment.create(copies)
 
     def action_open_citizen_request(self):
         self.ensure_one()

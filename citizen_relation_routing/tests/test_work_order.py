@@ -114,22 +114,45 @@ class TestWorkOrder(CitizenRoutingCommon):
 
         team_no_order = self.env["citizen.team"].create({"name": "Sans régie"})
         other = self._new_request(team_id=team_no_order.id)
+        third = self._new_request(team_id=team_no_order.id)
         self.env["ir.attachment"].create(
-            {
-                "name": "trou.png",
-                "datas": PIXEL,
-                "res_model": "citizen.request",
-                "res_id": other.id,
-            }
+            [
+                {
+                    "name": name,
+                    "datas": PIXEL,
+                    "res_model": "citizen.request",
+                    "res_id": request_id,
+                }
+                for name, request_id in (
+                    ("trou.png", other.id),
+                    ("trou-de-pres.png", other.id),
+                    ("plaque.png", third.id),
+                )
+            ]
+            + [
+                {
+                    "name": "lettre.txt",
+                    "raw": b"Madame, Monsieur",
+                    "mimetype": "text/plain",
+                    "res_model": "citizen.request",
+                    "res_id": other.id,
+                }
+            ]
         )
         self.assertFalse(other.work_order_ids)
-        other.team_id = self.team_roads
-        order = other.work_order_ids
-        self.assertEqual(len(order), 1)
-        photos = self.env["ir.attachment"].search(
-            [("res_model", "=", "maintenance.request"), ("res_id", "=", order.id)]
-        )
-        self.assertEqual(photos.mapped("name"), ["trou.png"])
+        (other | third).team_id = self.team_roads
+        for citizen_request, names in (
+            (other, ["trou-de-pres.png", "trou.png"]),
+            (third, ["plaque.png"]),
+        ):
+            order = citizen_request.work_order_ids
+            self.assertEqual(len(order), 1)
+            photos = self.env["ir.attachment"].search(
+                [("res_model", "=", "maintenance.request"), ("res_id", "=", order.id)]
+            )
+            # the photos only, each with its content
+            self.assertEqual(sorted(photos.mapped("name")), names)
+            self.assertTrue(all(photo.raw for photo in photos))
 
     def test_rejected_request_cancels_work_order(self):
         request = self._new_request()
