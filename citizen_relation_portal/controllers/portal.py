@@ -113,7 +113,7 @@ class CitizenRequestPortal(CustomerPortal):
             "page_name": "citizen_request",
             "citizen_request": request_sudo,
             "is_requester": self._is_citizen_requester(request_sudo, access_token),
-            "rating_token": False,
+            "can_rate": False,
         }
         if (
             request_sudo.is_closed
@@ -121,7 +121,8 @@ class CitizenRequestPortal(CustomerPortal):
             and request_sudo.partner_id
             and values["is_requester"]
         ):
-            values["rating_token"] = request_sudo._rating_get_access_token()
+            # the rating itself is prepared when a link is followed
+            values["can_rate"] = True
             values["last_rating"] = request_sudo.rating_ids.filtered("consumed")[:1]
         return self._get_page_view_values(
             request_sudo,

@@ -179,10 +179,13 @@ class TestCitizenPortal(CitizenPortalCase):
         self.assertNotIn("/rate/", self.url_open(url).text)
         self.request_alice.action_resolve()
         response = self.url_open(url)
-        self.assertIn("/rate/", response.text)
-        rating = self.request_alice.rating_ids[:1]
-        self.assertTrue(rating)
-        self.assertIn(f"/rate/{rating.access_token}/5", response.text)
+        # the links of the email: viewing the page creates no rating
+        self.assertIn(
+            f"/my/requests/{self.request_alice.id}/rate/5?access_token="
+            f"{self.request_alice.access_token}",
+            response.text,
+        )
+        self.assertFalse(self.request_alice.rating_ids)
 
     def test_rating_link_of_the_resolution_email(self):
         """The email's link prepares the rating when followed, then opens
