@@ -47,6 +47,10 @@ class CitizenRequest(models.Model):
             "contact_phone",
         ]
 
+    def _get_anonymization_values(self):
+        # the address of a post names its author's account
+        return {**super()._get_anonymization_values(), "source_url": False}
+
     def _get_public_status(self):
         """Return the status shown to the public: the stage name."""
         self.ensure_one()

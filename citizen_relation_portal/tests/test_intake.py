@@ -54,6 +54,23 @@ class TestConnectorIntake(CitizenPortalCase):
         self.assertEqual(citizen_request.title, "Fly-tipping behind the gym")
         self.assertEqual(citizen_request.category_id, self.category_road)
 
+    def test_anonymisation_erases_the_post(self):
+        """The address of the post names its author (the account in the
+        path): anonymising the request erases it with the rest."""
+        body = self._post(self._payload()).json()
+        citizen_request = self.env["citizen.request"].search(
+            [("name", "=", body["reference"])]
+        )
+        citizen_request.action_close()
+        citizen_request.action_anonymize()
+        self.assertTrue(citizen_request.is_anonymized)
+        self.assertFalse(citizen_request.source_url)
+        self.assertFalse(citizen_request.source_ref)
+        self.assertFalse(citizen_request.contact_name)
+        # what the statistics keep
+        self.assertEqual(citizen_request.channel, "social")
+        self.assertEqual(citizen_request.api_client_id, self.client)
+
     def test_intake_is_idempotent(self):
         first = self._post(self._payload()).json()
         second = self._post(self._payload(description="edited text"))
