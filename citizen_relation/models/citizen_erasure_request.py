@@ -99,7 +99,8 @@ class CitizenErasureRequest(models.Model):
 
     def action_accept(self):
         """Anonymise the person's closed requests now; the open ones stay
-        until they are closed and their retention period is over."""
+        until they are closed and their retention period is over. With no
+        open request left, the person's portal account is closed too."""
         self._check_decidable()
         for erasure in self:
             requests = erasure._get_requests()
@@ -115,6 +116,12 @@ class CitizenErasureRequest(models.Model):
                         "handled (task in the public interest).",
                         count=len(requests - closed),
                     )
+                )
+            elif erasure._close_portal_accounts():
+                note = (
+                    note
+                    + ("\n" if note else "")
+                    + self.env._("The portal account was closed.")
                 )
             erasure.write(
                 {
@@ -135,6 +142,19 @@ class CitizenErasureRequest(models.Model):
                 ),
             )
         return True
+
+    def _close_portal_accounts(self):
+        """Close the portal accounts of the person, no longer needed once
+        none of their requests is open: as Odoo closes an account its owner
+        deletes (archived, login and password removed, deleted by the
+        scheduler when nothing else holds it). Staff accounts are never
+        touched. Returns the accounts closed."""
+        self.ensure_one()
+        users = self.partner_id.user_ids.filtered("share")
+        if users:
+            # sudo: the manager deciding may not manage users.
+            users.sudo()._deactivate_portal_user()
+        return users
 
     def action_refuse(self):
         """Refuse the erasure; the reason is required and logged."""

@@ -349,6 +349,46 @@ class TestCitizenRequestPrivacy(CitizenRequestCommon):
         with self.assertRaises(UserError):
             erasure.action_refuse()
 
+    def test_erasure_closes_portal_account(self):
+        """With nothing of theirs open, the person's portal account is closed
+        as Odoo closes an account its owner deletes; while a request is open,
+        it is kept for them to follow it."""
+        with freeze_time(NOW):
+            request = self._create_request(partner_id=self.partner_citizen.id)
+            kept = (
+                self.env["citizen.erasure.request"]
+                .with_user(self.user_manager)
+                .create({"partner_id": self.partner_citizen.id})
+            )
+            kept.action_accept()
+        self.assertTrue(self.user_citizen.active)
+        self.assertNotIn("portal account", kept.decision_note)
+        request.action_close()
+        login = self.user_citizen.login
+        with freeze_time(NOW):
+            erasure = (
+                self.env["citizen.erasure.request"]
+                .with_user(self.user_manager)
+                .create({"partner_id": self.partner_citizen.id})
+            )
+            erasure.action_accept()
+        self.assertTrue(request.is_anonymized)
+        self.assertFalse(self.user_citizen.active)
+        self.assertNotEqual(self.user_citizen.login, login)
+        self.assertTrue(self.user_citizen.login.startswith("__deleted_user_"))
+        self.assertTrue(
+            self.env["res.users.deletion"].search(
+                [("user_id", "=", self.user_citizen.id), ("state", "=", "todo")]
+            )
+        )
+        self.assertIn("The portal account was closed.", erasure.decision_note)
+        # a staff member's account is never closed this way
+        agent_erasure = self.env["citizen.erasure.request"].create(
+            {"partner_id": self.user_agent.partner_id.id}
+        )
+        agent_erasure.with_user(self.user_manager).action_accept()
+        self.assertTrue(self.user_agent.active)
+
     def test_erasure_refused(self):
         """A refusal needs a reason; it is logged, nothing is erased."""
         with freeze_time(NOW):
