@@ -13,7 +13,7 @@ TESTS ?=
 help:
 	@echo "make run    serve the demo town at http://localhost:8069 (mails at http://localhost:1080)"
 	@echo "make test   lint, then run every test on a fresh database"
-	@echo "make lint   ruff and pylint-odoo only"
+	@echo "make lint   ruff, pylint-odoo and oca-checks-odoo-module only"
 	@echo "make test-module MODULES=a,b TESTS='a/tests' DB=name [KEEP_DB=1]"
 	@echo "make mail-in FILE=message.eml   deliver a raw email to the demo town's aliases"
 	@echo "make bench  query-count benchmarks beside OCA helpdesk_mgmt (not part of make test)"
