@@ -31,6 +31,21 @@ import time
 _logger = logging.getLogger("scale")
 BIG_TABLES = ("citizen_request", "res_partner", "mail_message")
 MAX_RATIO = 3  # largest size against smallest, for a search that scales
+# Searches that grow with the town by nature, reported without failing the
+# run: what no index serves by choice (part of an address, the requester's
+# unnormalised email, the former phone matching, kept for comparison), a
+# count of late requests (a hundred times more of them at 1M) and the
+# channel-equality report (medians read from that year's, or every year's,
+# requests). RESULTS.md says why for each.
+GROWING_BY_NATURE = {
+    "citizen email (=ilike, no index)",
+    "citizen email (part, no index)",
+    "requester's email",
+    "late filter, count",
+    "channel-equality report, this year",
+    "channel-equality report, all years",
+    "phone ilike (the former matching)",
+}
 TITLES = [
     "Nid de poule",
     "Lampadaire éteint",
@@ -606,7 +621,8 @@ def measure_anonymisation(registry, targets):
 
 
 def report(sizes, by_size):
-    """Print one line per search; return True when one grows beyond MAX_RATIO."""
+    """Print one line per search; return True when one that an index should
+    bound grows beyond MAX_RATIO (or fails)."""
     labels = list(by_size[sizes[0]].keys())
     smallest, largest = sizes[0], sizes[-1]
     headers = [
@@ -627,8 +643,13 @@ def report(sizes, by_size):
         if "seconds" in a and "seconds" in b and a["seconds"]:
             ratio = b["seconds"] / a["seconds"]
             cells.append(f"{ratio:.1f}")
-            cells.append("ok" if ratio <= MAX_RATIO else "grows")
-            failed |= ratio > MAX_RATIO
+            if ratio <= MAX_RATIO:
+                cells.append("ok")
+            elif label in GROWING_BY_NATURE:
+                cells.append("grows (by nature)")
+            else:
+                cells.append("GROWS")
+                failed = True
         else:
             cells += ["-", "ERROR"]
             failed = True
