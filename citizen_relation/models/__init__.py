@@ -1,3 +1,4 @@
+from . import citizen_cached_source
 from . import citizen_request_category
 from . import citizen_request_stage
 from . import citizen_request

@@ -553,15 +553,14 @@ class CitizenRequest(models.Model):
                     ir_sequence_date_range=numbering["date_from"]
                 )
             return numbering_format.get_next_char(number)
-        # sudo: as above; the reference is drawn for every channel.
+        if use_date_range and not numbering["date_range_id"]:
+            # First request of a new period: the period is created, which
+            # forgets the values kept above.
+            self._ensure_reference_date_range(received)
+            self.env.registry.clear_cache()
+        # Numbering without gaps (ir.sequence locks its counter), or a new
+        # period. sudo: as above; the reference is drawn for every channel.
         sequence = self.env["ir.sequence"].sudo().browse(numbering["sequence_id"])
-        if not use_date_range or numbering["date_range_id"]:
-            # numbering without gaps: ir.sequence locks its counter
-            return sequence._next(sequence_date=received)
-        # First request of a new period: the period is created, which
-        # forgets the values kept above.
-        self._ensure_reference_date_range(received)
-        self.env.registry.clear_cache()
         return sequence._next(sequence_date=received)
 
     @api.model
@@ -615,17 +614,6 @@ class CitizenRequest(models.Model):
             self._close_duplicates()
         return res
 
-    def _find_or_create_requester(self):
-        """Give a requester (partner) to the requests that have none, from the
-        name, email and phone the requester gave: an existing partner with the
-        same email or phone, else a new partner."""
-        for request in self.filtered(lambda r: not r.partner_id):
-            partner = self._get_requester_from_contact(
-                request.contact_name, request.contact_email, request.contact_phone
-            )
-            if partner:
-                request.partner_id = partner
-
     @api.model
     def _get_requester_from_contact(self, name, email, phone):
         """Partner matching the contact details given, created when none
@@ -649,10 +637,7 @@ class CitizenRequest(models.Model):
             "complete_name": name,
             "commercial_company_name": False,
             "partner_share": True,
-            "email_normalized": (
-                tools.email_normalize(email, strict=False) if email else False
-            )
-            or False,
+            "email_normalized": tools.email_normalize(email, strict=False) or False,
         }
         if not phone:
             values["phone_sanitized"] = False
@@ -947,10 +932,7 @@ class CitizenRequest(models.Model):
     def action_print_receipt(self):
         """Print the receipt (récépissé); it acknowledges a request that had
         no acknowledgement yet."""
-        activity_type = self.env.ref(
-            "citizen_relation.mail_activity_type_acknowledge",
-            raise_if_not_found=False,
-        )
+        activity_type = self._ref("citizen_relation.mail_activity_type_acknowledge")
         for request in self.filtered(lambda r: not r.date_acknowledged):
             request.write(
                 {
@@ -1189,12 +1171,13 @@ class CitizenRequest(models.Model):
         values.setdefault("contact_name", name or email)
         if msg_dict.get("author_id"):
             values.setdefault("partner_id", msg_dict["author_id"])
-        elif "partner_id" not in values and tools.email_normalize(email):
+        elif "partner_id" not in values and (
+            normalized := tools.email_normalize(email)
+        ):
             # The gateway found no contact with this address: the requester
             # is created without looking for them again.
-            email = tools.email_normalize(email)
             values["partner_id"] = self._create_requester(
-                (name or "").strip() or email, email, False
+                (name or "").strip() or normalized, normalized, False
             ).id
         if msg_dict.get("date"):
             values.setdefault("date_received", msg_dict["date"])
@@ -1226,10 +1209,7 @@ class CitizenRequest(models.Model):
         """An email sent about the request bounced: tell the agents on the
         request and ask them to reach the requester another way, once."""
         res = super()._message_receive_bounce(email, partner)
-        activity_type = self.env.ref(
-            "citizen_relation.mail_activity_type_acknowledge",
-            raise_if_not_found=False,
-        )
+        activity_type = self._ref("citizen_relation.mail_activity_type_acknowledge")
         for request in self:
             user = request._get_callback_user()
             request_lang = request.with_context(lang=request._get_user_lang(user))
@@ -1305,10 +1285,7 @@ class CitizenRequest(models.Model):
                 ("date_deadline", "<=", tomorrow),
             ]
         )
-        activity_type = self.env.ref(
-            "citizen_relation.mail_activity_type_deadline",
-            raise_if_not_found=False,
-        )
+        activity_type = self._ref("citizen_relation.mail_activity_type_deadline")
         for request in requests:
             if activity_type and request.activity_ids.filtered(
                 lambda a, t=activity_type: a.activity_type_id == t

@@ -1,9 +1,13 @@
 from odoo import api, fields, models, tools
 
+# What choosing the stage of new requests looks at (see _get_first_stage_id).
+FIRST_STAGE_FIELDS = {"sequence", "active"}
+
 
 class CitizenRequestStage(models.Model):
     _name = "citizen.request.stage"
     _description = "Citizen Request Stage"
+    _inherit = ["citizen.cached.source"]
     _order = "sequence, id"
 
     name = fields.Char(required=True, translate=True)
@@ -38,19 +42,5 @@ class CitizenRequestStage(models.Model):
         # stages clears it. sudo: the same stage for everybody.
         return self.sudo().search([], limit=1).id
 
-    @api.model_create_multi
-    def create(self, vals_list):
-        stages = super().create(vals_list)
-        self.env.registry.clear_cache()
-        return stages
-
-    def write(self, vals):
-        res = super().write(vals)
-        if {"sequence", "active"} & set(vals):
-            self.env.registry.clear_cache()
-        return res
-
-    def unlink(self):
-        res = super().unlink()
-        self.env.registry.clear_cache()
-        return res
+    def _citizen_feeds_cache(self, vals=None):
+        return vals is None or bool(FIRST_STAGE_FIELDS & set(vals))

@@ -8,6 +8,14 @@ from odoo.tools import format_date
 from .citizen_routing_rule import normalize_term
 
 
+def _pick_assignees_by_team(by_team):
+    """``(item, user)`` for every item of ``by_team`` ({team: [items]}): the
+    users are picked once per team for the whole batch, so that a burst is
+    spread evenly (an empty user when the team assigns nobody)."""
+    for team, items in by_team.items():
+        yield from zip(items, team._pick_assignees(len(items)), strict=True)
+
+
 class CitizenRequest(models.Model):
     _inherit = "citizen.request"
 
@@ -103,31 +111,25 @@ class CitizenRequest(models.Model):
             # asking for a document): the waiting delay starts now
             if waiting and vals.get("stage_id") == waiting.id:
                 vals.setdefault("date_waiting", fields.Datetime.now())
-        drafts = [self.new(vals) for vals in vals_list]
-        to_route = self.browse().concat(*(d for d in drafts if not d.team_id))
-        for vals, routing in zip(
-            (v for v, d in zip(vals_list, drafts, strict=True) if not d.team_id),
-            to_route._get_routing_values(keep_assignee=True),
-            strict=True,
-        ):
+        drafts = [(vals, self.new(vals)) for vals in vals_list]
+        to_route = [(vals, draft) for vals, draft in drafts if not draft.team_id]
+        routing_values = (
+            self.browse()
+            .concat(*(draft for _vals, draft in to_route))
+            ._get_routing_values(keep_assignee=True)
+        )
+        for (vals, _draft), routing in zip(to_route, routing_values, strict=True):
             links = routing.pop("tag_ids", [])
             vals.update(routing)
             if links:
                 vals["tag_ids"] = list(vals.get("tag_ids") or []) + links
-        preset = [
-            (vals, draft)
-            for vals, draft in zip(vals_list, drafts, strict=True)
-            if draft.team_id and not draft.user_id
-        ]
         by_team = defaultdict(list)
-        for vals, draft in preset:
-            by_team[draft.team_id.sudo()].append(vals)
-        for team, team_vals in by_team.items():
-            for vals, user in zip(
-                team_vals, team._pick_assignees(len(team_vals)), strict=True
-            ):
-                if user:
-                    vals["user_id"] = user.id
+        for vals, draft in drafts:
+            if draft.team_id and not draft.user_id:
+                by_team[draft.team_id.sudo()].append(vals)
+        for vals, user in _pick_assignees_by_team(by_team):
+            if user:
+                vals["user_id"] = user.id
         return vals_list
 
     @api.model_create_multi
@@ -252,24 +254,18 @@ class CitizenRequest(models.Model):
             if rule.tag_ids - request.tag_ids:
                 vals["tag_ids"] = [Command.link(tag.id) for tag in rule.tag_ids]
             values.append(vals)
-        for team, team_vals in by_team.items():
-            for vals, user in zip(
-                team_vals, team._pick_assignees(len(team_vals)), strict=True
-            ):
-                vals["user_id"] = user.id
+        for vals, user in _pick_assignees_by_team(by_team):
+            vals["user_id"] = user.id
         return values
 
     def _assign_in_team(self):
         """Assign the unassigned requests given to a team at creation."""
-        by_team = defaultdict(lambda: self.browse())
+        by_team = defaultdict(list)
         for request in self.filtered(lambda r: not r.user_id):
-            by_team[request.team_id.sudo()] |= request
-        for team, requests in by_team.items():
-            for request, user in zip(
-                requests, team._pick_assignees(len(requests)), strict=True
-            ):
-                if user:
-                    request.user_id = user
+            by_team[request.team_id.sudo()].append(request)
+        for request, user in _pick_assignees_by_team(by_team):
+            if user:
+                request.user_id = user
 
     def _reassign_outside_team(self):
         """A request moved to another team leaves its assignee if they are not

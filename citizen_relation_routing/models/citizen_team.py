@@ -11,7 +11,7 @@ TRIAGE_FIELDS = {"is_triage", "company_id", "active", "sequence", "name"}
 class CitizenTeam(models.Model):
     _name = "citizen.team"
     _description = "Citizen Request Team"
-    _inherit = ["mail.alias.mixin"]
+    _inherit = ["mail.alias.mixin", "citizen.cached.source"]
     _order = "sequence, name, id"
     _check_company_auto = True
 
@@ -208,25 +208,10 @@ class CitizenTeam(models.Model):
             .id
         )
 
-    @api.model_create_multi
-    def create(self, vals_list):
-        teams = super().create(vals_list)
-        if teams.filtered("is_triage"):
-            self.env.registry.clear_cache()
-        return teams
-
-    def write(self, vals):
-        res = super().write(vals)
-        if TRIAGE_FIELDS & set(vals):
-            self.env.registry.clear_cache()
-        return res
-
-    def unlink(self):
-        triage = bool(self.filtered("is_triage"))
-        res = super().unlink()
-        if triage:
-            self.env.registry.clear_cache()
-        return res
+    def _citizen_feeds_cache(self, vals=None):
+        if vals is None:
+            return any(self.mapped("is_triage"))
+        return bool(TRIAGE_FIELDS & set(vals))
 
     def action_view_requests(self):
         self.ensure_one()
