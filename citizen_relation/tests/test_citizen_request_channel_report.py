@@ -227,9 +227,7 @@ class TestChannelReportCompanies(HttpCase):
         groups = self._call(
             "web_read_group", [], ["request_count:sum"], ["company_id"], lazy=False
         )["groups"]
-        self.assertEqual(
-            {group["company_id"][0] for group in groups}, {self.town_a.id}
-        )
+        self.assertEqual({group["company_id"][0] for group in groups}, {self.town_a.id})
         # a line of town B asked for by its id is refused
         line_b = self.env["citizen.request.channel.report"].search(
             [("company_id", "=", self.town_b.id)]

@@ -266,7 +266,9 @@ class TestCitizenRequestMailGateway(CitizenRequestCommon):
 
     def _suggested_emails(self, request):
         """Addresses the chatter offers an agent to write to."""
-        suggestions = request.with_user(self.user_agent)._message_get_suggested_recipients()
+        suggestions = request.with_user(
+            self.user_agent
+        )._message_get_suggested_recipients()
         return {suggestion.get("email") or "" for suggestion in suggestions}
 
     @freeze_time(NOW)
@@ -276,9 +278,7 @@ class TestCitizenRequestMailGateway(CitizenRequestCommon):
         added that Cc to the request's email_cc, and agents were offered to
         write to it. The message is still logged; only the Cc of the first
         email and of the requester's own replies are kept."""
-        self._send(
-            msg_id="<cc-origin@example.com>", cc="Voisine <voisine@example.com>"
-        )
+        self._send(msg_id="<cc-origin@example.com>", cc="Voisine <voisine@example.com>")
         request = self._requests()
         self.assertIn("voisine@example.com", request.email_cc)
         self._run_acknowledgement_job()
@@ -362,7 +362,10 @@ class TestCitizenRequestMailGateway(CitizenRequestCommon):
         self.assertEqual(self._incoming(request, "<old@example.com>").date, NOW)
         self.assertFalse(
             self.env["ir.sequence.date_range"].search(
-                [("date_from", "<=", date(1990, 1, 1)), ("date_to", ">=", date(1990, 1, 1))]
+                [
+                    ("date_from", "<=", date(1990, 1, 1)),
+                    ("date_to", ">=", date(1990, 1, 1)),
+                ]
             ),
             "no numbering period opened for 1990",
         )
@@ -381,7 +384,9 @@ class TestCitizenRequestMailGateway(CitizenRequestCommon):
     def test_date_header_in_the_future_is_not_believed(self):
         """A Date: header in the future (a wrong clock, or a message meant to
         stay at the top of the thread) gives way to the reception time."""
-        self._send_dated("Fri, 1 Jan 2100 08:00:00 +0000", msg_id="<future@example.com>")
+        self._send_dated(
+            "Fri, 1 Jan 2100 08:00:00 +0000", msg_id="<future@example.com>"
+        )
         request = self._requests()
         self.assertEqual(request.date_received, NOW)
         self.assertEqual(self._incoming(request, "<future@example.com>").date, NOW)
@@ -400,7 +405,9 @@ class TestCitizenRequestMailGateway(CitizenRequestCommon):
         """An email sent on Friday evening and fetched on Wednesday morning
         (mail server down over a long weekend) keeps its sending date: the
         town received it then."""
-        self._send_dated("Fri, 27 Feb 2026 18:00:00 +0100", msg_id="<friday@example.com>")
+        self._send_dated(
+            "Fri, 27 Feb 2026 18:00:00 +0100", msg_id="<friday@example.com>"
+        )
         request = self._requests()
         self.assertEqual(request.date_received, datetime(2026, 2, 27, 17, 0))
         self.assertEqual(

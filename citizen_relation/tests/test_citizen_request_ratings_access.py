@@ -72,7 +72,9 @@ class TestCitizenRatingsAccess(HttpCase):
             "partner_id": {"fields": {"display_name": {}}},
         }
         return self._call(
-            "web_search_read", [("id", "in", (self.rating | self.other_rating).ids)], spec
+            "web_search_read",
+            [("id", "in", (self.rating | self.other_rating).ids)],
+            spec,
         )["records"]
 
     def test_plain_employee_reads_no_citizen_rating(self):
@@ -91,9 +93,7 @@ class TestCitizenRatingsAccess(HttpCase):
                 "create",
                 [
                     {
-                        "res_model_id": self.env["ir.model"]._get_id(
-                            "citizen.request"
-                        ),
+                        "res_model_id": self.env["ir.model"]._get_id("citizen.request"),
                         "res_id": self.request.id,
                         "rating": 5,
                         "consumed": True,
@@ -104,9 +104,7 @@ class TestCitizenRatingsAccess(HttpCase):
             with self.subTest(method=method):
                 with self.assertRaises(JsonRpcException) as refused:
                     self._call(method, *args)
-                self.assertEqual(
-                    str(refused.exception), "odoo.exceptions.AccessError"
-                )
+                self.assertEqual(str(refused.exception), "odoo.exceptions.AccessError")
         self.assertEqual(self.rating.rating, 1)
 
     def test_agent_reads_citizen_ratings(self):
