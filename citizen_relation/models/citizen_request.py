@@ -1238,7 +1238,17 @@ class CitizenRequest(models.Model):
     def message_update(self, msg_dict, update_vals=None):
         """A reply lands on its request. Mail content never changes the request
         itself; only a genuine message of the requester reopens a resolved
-        request."""
+        request. Its copies (Cc) join the request's only when the requester or
+        a follower sent it (see :meth:`_citizen_may_add_cc`)."""
+        if msg_dict.get("cc") and not self._citizen_may_add_cc(msg_dict):
+            _logger.info(
+                "Copies of email %s from %s not added to %s: the sender is "
+                "neither the requester nor a follower",
+                msg_dict.get("message_id"),
+                msg_dict.get("email_from"),
+                ", ".join(self.mapped("name")),
+            )
+            msg_dict = dict(msg_dict, cc=False)
         res = super().message_update(msg_dict, update_vals=None)
         if not self.env.context.get("citizen_auto_submitted"):
             author = msg_dict.get("author_id")
@@ -1252,6 +1262,27 @@ class CitizenRequest(models.Model):
             if to_reopen:
                 to_reopen.action_reopen()
         return res
+
+    def _citizen_may_add_cc(self, msg_dict):
+        """Whether the copies (Cc) of a reply may join the requests' copies,
+        which agents are then offered to write to.
+
+        Anybody who knows a Message-Id of the thread can reply to it: only
+        the requester and the followers (the agents, the people the town
+        added) choose who else hears about a request; a robot (out of office)
+        chooses nobody. The sender is the contact found for the From address,
+        which is only as trustworthy as the checks of the mail server
+        (SPF, DKIM, DMARC).
+        """
+        if self.env.context.get("citizen_auto_submitted"):
+            return False
+        author = self.env["res.partner"].browse(msg_dict.get("author_id"))
+        if not author:
+            return False
+        return all(
+            author == request.partner_id or author in request.message_partner_ids
+            for request in self
+        )
 
     def _message_get_suggested_recipients(self):
         recipients = super()._message_get_suggested_recipients()

@@ -1,6 +1,7 @@
 import codecs
 import logging
 import re
+from datetime import timedelta
 
 from markupsafe import Markup
 
@@ -34,6 +35,15 @@ def _has_8bit(value):
         "\udc80" <= char <= "\udcff" for char in value
     )
 
+
+# How old the Date: header of an email opening or answering a request may be.
+# Mail servers retry a delivery for five days by default (Postfix
+# maximal_queue_lifetime, Sendmail Timeout.queuereturn): a genuine email that
+# took a long weekend to come in is older than a day or two, never much more
+# than that. An older or future date is not believed: the reception time is
+# used, so that nobody backdates a request (its reference, deadline and
+# escalation follow the date) or pins a message to the top of the thread.
+MAIL_DATE_MAX_AGE = timedelta(days=5)
 
 # Headers set by out-of-office replies, vacation robots and mailing lists
 # (RFC 3834 and the de-facto headers of common mail servers).
@@ -186,7 +196,27 @@ class MailThread(models.AbstractModel):
         return precedence in AUTO_PRECEDENCES
 
     @api.model
+    def _citizen_check_date(self, message_dict):
+        """Replace a Date: header that cannot be the sending date of an email
+        arriving now (older than :data:`MAIL_DATE_MAX_AGE`, or in the future)
+        by the reception time."""
+        now = fields.Datetime.now()
+        date = fields.Datetime.to_datetime(message_dict.get("date"))
+        if not date or now - MAIL_DATE_MAX_AGE <= date <= now:
+            return
+        _logger.info(
+            "Email %s from %s dated %s: reception time %s used instead",
+            message_dict.get("message_id"),
+            message_dict.get("email_from"),
+            date,
+            now,
+        )
+        message_dict["date"] = fields.Datetime.to_string(now)
+
+    @api.model
     def _message_route_process(self, message, message_dict, routes):
+        if any(route[0] == "citizen.request" for route in routes or []):
+            self._citizen_check_date(message_dict)
         if self._citizen_is_auto_submitted(message):
             # Robots never open a citizen request: drop the routes that would
             # create one; replies to an existing request are still logged on

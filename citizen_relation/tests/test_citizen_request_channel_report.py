@@ -2,7 +2,8 @@ from datetime import date, datetime
 
 from freezegun import freeze_time
 
-from odoo.tests import tagged
+from odoo.tests import HttpCase, new_test_user, tagged
+from odoo.tests.common import JsonRpcException
 
 from .common import NOW, CitizenRequestCommon
 
@@ -154,3 +155,84 @@ class TestCitizenRequestChannelReport(CitizenRequestCommon):
         self.assertAlmostEqual(line_2025.avg_rating, 1.0)
         # a line is read again by its id (a form, a reload) with its figures
         self.assertEqual(Report.browse(line_2025.id).request_count, 1)
+
+
+@tagged("post_install", "-at_install")
+class TestChannelReportCompanies(HttpCase):
+    """Two towns in one database: the figures of one town are not the
+    business of the other's agents."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        Company = cls.env["res.company"]
+        cls.town_a = Company.create({"name": "Commune A"})
+        cls.town_b = Company.create({"name": "Commune B"})
+        cls.agent_a = new_test_user(
+            cls.env,
+            login="agent_report_a",
+            groups="citizen_relation.group_citizen_agent",
+            company_id=cls.town_a.id,
+            company_ids=[cls.town_a.id],
+        )
+        category = cls.env["citizen.request.category"].create(
+            {"name": "Rapport", "code": "T-RAPPORT", "delay_days": 5}
+        )
+        Request = cls.env["citizen.request"]
+        with freeze_time(NOW):
+            Request.with_company(cls.town_a).create(
+                {
+                    "title": "Demande A",
+                    "channel": "web",
+                    "category_id": category.id,
+                    "company_id": cls.town_a.id,
+                    "contact_name": "Usager A",
+                }
+            )
+            Request.with_company(cls.town_b).create(
+                [
+                    {
+                        "title": f"Demande B {index}",
+                        "channel": "phone",
+                        "category_id": category.id,
+                        "company_id": cls.town_b.id,
+                        "contact_name": f"Usager B {index}",
+                    }
+                    for index in range(3)
+                ]
+            )
+        cls.env.flush_all()
+
+    def _call(self, method, *args, **kwargs):
+        return self.make_jsonrpc_request(
+            f"/web/dataset/call_kw/citizen.request.channel.report/{method}",
+            {
+                "model": "citizen.request.channel.report",
+                "method": method,
+                "args": list(args),
+                "kwargs": kwargs,
+            },
+        )
+
+    def test_agent_reads_the_figures_of_their_town_only(self):
+        """Regression: the channel report had no company rule; an agent of
+        town A read, in the list, pivot and graph views, the volumes and
+        delays of town B."""
+        self.authenticate("agent_report_a", "agent_report_a")
+        spec = {"company_id": {"fields": {"display_name": {}}}, "request_count": {}}
+        lines = self._call("web_search_read", [], spec)["records"]
+        companies = {line["company_id"]["id"] for line in lines}
+        self.assertIn(self.town_a.id, companies)
+        self.assertNotIn(self.town_b.id, companies)
+        groups = self._call(
+            "web_read_group", [], ["request_count:sum"], ["company_id"], lazy=False
+        )["groups"]
+        self.assertEqual({group["company_id"][0] for group in groups}, {self.town_a.id})
+        # a line of town B asked for by its id is refused
+        line_b = self.env["citizen.request.channel.report"].search(
+            [("company_id", "=", self.town_b.id)]
+        )
+        self.assertEqual(line_b.request_count, 3)
+        with self.assertRaises(JsonRpcException) as refused:
+            self._call("web_read", line_b.ids, {"request_count": {}})
+        self.assertEqual(str(refused.exception), "odoo.exceptions.AccessError")

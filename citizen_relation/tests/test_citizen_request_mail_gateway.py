@@ -1,3 +1,5 @@
+from datetime import date, datetime
+
 from freezegun import freeze_time
 
 from odoo.tests import tagged
@@ -261,3 +263,154 @@ class TestCitizenRequestMailGateway(CitizenRequestCommon):
         self.assertIn("Trottoir", request.title)
         self.assertIn("boulangerie", request.description)
         self.assertTrue(request.source_ref)
+
+    def _suggested_emails(self, request):
+        """Addresses the chatter offers an agent to write to."""
+        suggestions = request.with_user(
+            self.user_agent
+        )._message_get_suggested_recipients()
+        return {suggestion.get("email") or "" for suggestion in suggestions}
+
+    @freeze_time(NOW)
+    def test_forged_reply_does_not_add_its_cc(self):
+        """Regression: a reply from someone who is neither the requester nor a
+        follower, carrying the Message-Id of the acknowledgement and a Cc:,
+        added that Cc to the request's email_cc, and agents were offered to
+        write to it. The message is still logged; only the Cc of the first
+        email and of the requester's own replies are kept."""
+        self._send(msg_id="<cc-origin@example.com>", cc="Voisine <voisine@example.com>")
+        request = self._requests()
+        self.assertIn("voisine@example.com", request.email_cc)
+        self._run_acknowledgement_job()
+        ack = self._acknowledgements(request)
+        self._send(
+            email_from="Mallory <mallory@example.com>",
+            subject=f"Re: {request.name}",
+            msg_id="<cc-forged@example.com>",
+            cc="Complice <complice@example.com>",
+            extra=f"In-Reply-To: {ack.message_id}",
+        )
+        self.assertEqual(len(self._requests()), 1)
+        self.assertIn(
+            "<cc-forged@example.com>", request.message_ids.mapped("message_id")
+        )
+        self.assertNotIn("complice@example.com", request.email_cc)
+        suggested = self._suggested_emails(request)
+        self.assertFalse(any("complice@example.com" in email for email in suggested))
+        self.assertTrue(any("voisine@example.com" in email for email in suggested))
+        # the requester answers with their son in copy: kept
+        self._send(
+            subject=f"Re: {request.name}",
+            msg_id="<cc-requester@example.com>",
+            cc="Fils Leroy <fils.leroy@example.com>",
+            extra=f"In-Reply-To: {ack.message_id}",
+        )
+        self.assertIn("fils.leroy@example.com", request.email_cc)
+        self.assertIn("voisine@example.com", request.email_cc)
+        # an out-of-office robot answering from the requester's address
+        # chooses no recipient for the town
+        self._send(
+            subject="Absent",
+            msg_id="<cc-robot@example.com>",
+            cc="Secretariat <secretariat@example.com>",
+            extra=f"In-Reply-To: {ack.message_id}\nAuto-Submitted: auto-replied",
+        )
+        self.assertNotIn("secretariat@example.com", request.email_cc)
+
+    @freeze_time(NOW)
+    def test_follower_reply_keeps_its_cc(self):
+        """An agent following the request answers from their mailbox with a
+        colleague in copy: the copy is kept."""
+        self._send(msg_id="<cc-follower-origin@example.com>")
+        request = self._requests()
+        request.message_subscribe(partner_ids=self.user_agent.partner_id.ids)
+        self._run_acknowledgement_job()
+        ack = self._acknowledgements(request)
+        self._send(
+            email_from=f"Agnes Voirie <{self.user_agent.email}>",
+            subject=f"Re: {request.name}",
+            msg_id="<cc-follower@example.com>",
+            cc="Service Eau <eau@valmont.example.org>",
+            extra=f"In-Reply-To: {ack.message_id}",
+        )
+        self.assertIn("eau@valmont.example.org", request.email_cc or "")
+
+    def _send_dated(self, header_date, **kwargs):
+        template = RAW_EMAIL.replace(
+            "Date: Wed, 4 Mar 2026 09:30:00 +0000", f"Date: {header_date}"
+        )
+        kwargs.setdefault("to", self.alias_roads_email)
+        self._send(template=template, **kwargs)
+
+    def _incoming(self, request, msg_id):
+        return request.message_ids.filtered(lambda m: m.message_id == msg_id)
+
+    @freeze_time(NOW)
+    def test_date_header_far_in_the_past_is_not_believed(self):
+        """Regression: an email dated 1990 became DEM-1990-00001, received
+        in 1990, its deadline long passed: late and escalated at once. A Date:
+        header more than five days old gives way to the reception time, for
+        the request and for its message; so does one of a later reply."""
+        self._send_dated("Mon, 1 Jan 1990 08:00:00 +0000", msg_id="<old@example.com>")
+        request = self._requests()
+        self.assertEqual(len(request), 1)
+        self.assertEqual(request.date_received, NOW)
+        self.assertTrue(request.name.startswith("DEM-2026-"), request.name)
+        # five working days after Wednesday 4 March 2026
+        self.assertEqual(request.date_deadline, date(2026, 3, 11))
+        self.assertFalse(request.is_late)
+        self.assertEqual(self._incoming(request, "<old@example.com>").date, NOW)
+        self.assertFalse(
+            self.env["ir.sequence.date_range"].search(
+                [
+                    ("date_from", "<=", date(1990, 1, 1)),
+                    ("date_to", ">=", date(1990, 1, 1)),
+                ]
+            ),
+            "no numbering period opened for 1990",
+        )
+        self._run_acknowledgement_job()
+        ack = self._acknowledgements(request)
+        self._send_dated(
+            "Sat, 1 Jan 2000 00:00:00 +0000",
+            subject=f"Re: {request.name}",
+            msg_id="<old-reply@example.com>",
+            extra=f"In-Reply-To: {ack.message_id}",
+        )
+        self.assertEqual(self._incoming(request, "<old-reply@example.com>").date, NOW)
+        self.assertEqual(request.date_received, NOW)
+
+    @freeze_time(NOW)
+    def test_date_header_in_the_future_is_not_believed(self):
+        """A Date: header in the future (a wrong clock, or a message meant to
+        stay at the top of the thread) gives way to the reception time."""
+        self._send_dated(
+            "Fri, 1 Jan 2100 08:00:00 +0000", msg_id="<future@example.com>"
+        )
+        request = self._requests()
+        self.assertEqual(request.date_received, NOW)
+        self.assertEqual(self._incoming(request, "<future@example.com>").date, NOW)
+        # a sender clock two hours ahead (local time sent as UTC)
+        self._send_dated(
+            "Wed, 4 Mar 2026 12:00:00 +0000",
+            subject="Lampadaire",
+            msg_id="<ahead@example.com>",
+        )
+        ahead = self._requests() - request
+        self.assertEqual(ahead.date_received, NOW)
+        self.assertEqual(self._incoming(ahead, "<ahead@example.com>").date, NOW)
+
+    @freeze_time(NOW)
+    def test_date_header_of_a_delayed_email_is_kept(self):
+        """An email sent on Friday evening and fetched on Wednesday morning
+        (mail server down over a long weekend) keeps its sending date: the
+        town received it then."""
+        self._send_dated(
+            "Fri, 27 Feb 2026 18:00:00 +0100", msg_id="<friday@example.com>"
+        )
+        request = self._requests()
+        self.assertEqual(request.date_received, datetime(2026, 2, 27, 17, 0))
+        self.assertEqual(
+            self._incoming(request, "<friday@example.com>").date,
+            datetime(2026, 2, 27, 17, 0),
+        )
