@@ -3,4 +3,5 @@ from . import test_routing
 from . import test_security
 from . import test_transfer
 from . import test_work_order
+from . import test_work_order_access
 from . import test_workload_tour
