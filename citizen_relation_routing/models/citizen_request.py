@@ -286,13 +286,18 @@ class CitizenRequest(models.Model):
             old_team = old_teams.get(request.id)
             if not old_team or old_team == request.team_id:
                 continue
+            if not request.team_id:
+                # cleared: the request is back in every agent's shared queue
+                default = self.env._("Team removed: back in the shared queue.")
+            else:
+                default = self.env._("Team changed.")
             transfers.append(
                 {
                     "request_id": request.id,
                     "from_team_id": old_team.id,
                     "to_team_id": request.team_id.id,
                     "user_id": self.env.uid,
-                    "reason": reason or self.env._("Team changed."),
+                    "reason": reason or default,
                 }
             )
         if transfers:

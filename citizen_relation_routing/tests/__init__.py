@@ -1,4 +1,5 @@
 from . import test_escalation
+from . import test_history_access
 from . import test_routing
 from . import test_security
 from . import test_transfer
