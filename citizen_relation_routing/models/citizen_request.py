@@ -169,7 +169,9 @@ class CitizenRequest(models.Model):
             self.sudo()._sync_work_order_deadline()
         if (stage is not None and stage.is_rejected) or vals.get("duplicate_of_id"):
             # A duplicate's work is done once, on the original's work order.
-            self.work_order_ids._cancel_from_citizen_request()
+            # sudo: every work order of the request is cancelled, also those
+            # of maintenance teams the author of the change does not see.
+            self.sudo().work_order_ids._cancel_from_citizen_request()
         return res
 
     # ------------------------------------------------------------------

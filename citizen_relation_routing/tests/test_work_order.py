@@ -171,6 +171,19 @@ class TestWorkOrder(CitizenRoutingCommon):
         self.assertTrue(order.archive)
         self.assertFalse(order.stage_id.done)
 
+    def test_rejection_cancels_work_orders_its_author_does_not_see(self):
+        """An agent who follows a request of another service may reject it;
+        its work order, which they do not see, was left open (the
+        cancellation only reached the work orders its author could read)."""
+        request = self._new_request()
+        order = request.work_order_ids
+        request.message_subscribe(partner_ids=self.user_civil.partner_id.ids)
+        self.assertFalse(order.with_user(self.user_civil).has_access("read"))
+        # as in the agent's own transaction: nothing read as superuser before
+        self.env.invalidate_all()
+        request.with_user(self.user_civil).action_reject()
+        self.assertTrue(order.archive)
+
     def test_workload_board_mixes_origins(self):
         """The manager's board shows the citizen's pothole beside a preventive
         park task and a vehicle service, each with its origin."""
