@@ -191,8 +191,8 @@ class MaintenanceRequest(models.Model):
         )
 
     def _check_citizen_answerable(self):
-        """Refuse, with a clear message, to answer or resolve a citizen
-        request through a work order the user may not answer it through."""
+        """Refuse, with a clear message, when the user may not answer the
+        citizen request of one of these work orders."""
         refused = self - self._filter_citizen_answerable()
         if refused:
             raise AccessError(
