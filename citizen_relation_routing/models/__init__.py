@@ -2,6 +2,7 @@ from . import citizen_team
 from . import citizen_request_tag
 from . import citizen_routing_rule
 from . import citizen_request_category
+from . import citizen_request_history
 from . import citizen_request_transfer
 from . import citizen_request_escalation
 from . import citizen_request

@@ -169,7 +169,9 @@ class CitizenRequest(models.Model):
             self.sudo()._sync_work_order_deadline()
         if (stage is not None and stage.is_rejected) or vals.get("duplicate_of_id"):
             # A duplicate's work is done once, on the original's work order.
-            self.work_order_ids._cancel_from_citizen_request()
+            # sudo: every work order of the request is cancelled, also those
+            # of maintenance teams the author of the change does not see.
+            self.sudo().work_order_ids._cancel_from_citizen_request()
         return res
 
     # ------------------------------------------------------------------
@@ -286,13 +288,18 @@ class CitizenRequest(models.Model):
             old_team = old_teams.get(request.id)
             if not old_team or old_team == request.team_id:
                 continue
+            if not request.team_id:
+                # cleared: the request is back in every agent's shared queue
+                default = self.env._("Team removed: back in the shared queue.")
+            else:
+                default = self.env._("Team changed.")
             transfers.append(
                 {
                     "request_id": request.id,
                     "from_team_id": old_team.id,
                     "to_team_id": request.team_id.id,
                     "user_id": self.env.uid,
-                    "reason": reason or self.env._("Team changed."),
+                    "reason": reason or default,
                 }
             )
         if transfers:

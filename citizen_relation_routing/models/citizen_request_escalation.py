@@ -9,6 +9,7 @@ class CitizenRequestEscalation(models.Model):
     the breach makes the escalation job safe to run again."""
 
     _name = "citizen.request.escalation"
+    _inherit = ["citizen.request.history"]
     _description = "Citizen Request Escalation"
     _order = "date desc, id desc"
 

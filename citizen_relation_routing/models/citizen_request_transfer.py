@@ -3,6 +3,7 @@ from odoo import fields, models
 
 class CitizenRequestTransfer(models.Model):
     _name = "citizen.request.transfer"
+    _inherit = ["citizen.request.history"]
     _description = "Citizen Request Transfer"
     _order = "date desc, id desc"
 
@@ -15,5 +16,7 @@ class CitizenRequestTransfer(models.Model):
         "res.users", string="Transferred by", default=lambda self: self.env.user
     )
     from_team_id = fields.Many2one("citizen.team")
-    to_team_id = fields.Many2one("citizen.team", required=True)
+    # empty when the team of the request was cleared: the request went back
+    # to the shared queue of every agent
+    to_team_id = fields.Many2one("citizen.team")
     reason = fields.Text(required=True)

@@ -1,5 +1,5 @@
 from odoo import api, fields, models
-from odoo.exceptions import UserError
+from odoo.exceptions import AccessError, UserError
 from odoo.osv import expression
 
 
@@ -13,19 +13,34 @@ class MaintenanceRequest(models.Model):
         copy=False,
         check_company=True,
     )
-    # Related fields are read as superuser: technicians see where the work
-    # comes from without access to the citizen requests themselves.
+    # The citizen side of the work order is computed as the current user: it
+    # shows only to those who may read the request (its team, the
+    # technicians of the work order's maintenance team, managers).
     citizen_reference = fields.Char(
-        related="citizen_request_id.name", string="Request Reference"
+        compute="_compute_citizen_request_details",
+        search="_search_citizen_reference",
+        string="Request Reference",
     )
     citizen_category_id = fields.Many2one(
-        related="citizen_request_id.category_id", string="Request Category"
+        "citizen.request.category",
+        compute="_compute_citizen_request_details",
+        string="Request Category",
     )
     citizen_requester_kind = fields.Selection(
-        related="citizen_request_id.requester_kind", string="Requester Kind"
+        selection="_selection_citizen_requester_kind",
+        compute="_compute_citizen_request_details",
+        string="Requester Kind",
     )
     citizen_partner_id = fields.Many2one(
-        related="citizen_request_id.partner_id", string="Requester"
+        "res.partner",
+        compute="_compute_citizen_request_details",
+        string="Requester",
+    )
+    citizen_request_answerable = fields.Boolean(
+        string="May Answer the Requester",
+        compute="_compute_citizen_request_answerable",
+        help="Technical: whether the current user may answer the requester "
+        "and resolve the citizen request through this work order.",
     )
     origin = fields.Selection(
         [
@@ -51,6 +66,36 @@ class MaintenanceRequest(models.Model):
         check_company=True,
         help="Municipal vehicle concerned by the work (servicing, repair).",
     )
+
+    @api.model
+    def _selection_citizen_requester_kind(self):
+        field = self.env["citizen.request"]._fields["requester_kind"]
+        return field._description_selection(self.env)
+
+    @api.depends("citizen_request_id")
+    @api.depends_context("uid")
+    def _compute_citizen_request_details(self):
+        readable = self.citizen_request_id._filtered_access("read")
+        for order in self:
+            request = order.citizen_request_id & readable
+            order.citizen_reference = request.name
+            order.citizen_category_id = request.category_id
+            order.citizen_requester_kind = request.requester_kind
+            order.citizen_partner_id = request.partner_id
+
+    def _search_citizen_reference(self, operator, value):
+        # as the current user: references of requests they may not read are
+        # not found, so none can be guessed through the work orders
+        if not self.env["citizen.request"].has_access("read"):
+            return expression.FALSE_DOMAIN
+        return [("citizen_request_id", "any", [("name", operator, value)])]
+
+    @api.depends("citizen_request_id", "maintenance_team_id")
+    @api.depends_context("uid")
+    def _compute_citizen_request_answerable(self):
+        answerable = self._filter_citizen_answerable()
+        for order in self:
+            order.citizen_request_answerable = order in answerable
 
     @api.depends("citizen_request_id.requester_kind")
     def _compute_origin(self):
@@ -86,7 +131,22 @@ class MaintenanceRequest(models.Model):
             return ["!", *expression.normalize_domain(domain)]
         return domain
 
+    @api.model_create_multi
+    def create(self, vals_list):
+        request_ids = {
+            vals["citizen_request_id"]
+            for vals in vals_list
+            if vals.get("citizen_request_id")
+        }
+        self._check_citizen_request_link(request_ids)
+        return super().create(vals_list)
+
     def write(self, vals):
+        if "citizen_request_id" in vals:
+            request_ids = set(self.citizen_request_id.ids)
+            if vals["citizen_request_id"]:
+                request_ids.add(vals["citizen_request_id"])
+            self._check_citizen_request_link(request_ids)
         res = super().write(vals)
         if vals.get("stage_id"):
             stage = self.env["maintenance.stage"].browse(vals["stage_id"])
@@ -94,16 +154,120 @@ class MaintenanceRequest(models.Model):
                 self._resolve_citizen_requests()
         return res
 
+    # ------------------------------------------------------------------
+    # Who may act on the citizen request through a work order
+    # ------------------------------------------------------------------
+
+    @api.model
+    def _check_citizen_request_link(self, request_ids):
+        """Giving a citizen request a work order, or taking one away from it,
+        acts on the request: only those who may change it (the agents of its
+        team, managers) do it. Work orders made by routing are created by the
+        system."""
+        if self.env.su or not request_ids:
+            return
+        self.env["citizen.request"].browse(request_ids).check_access("write")
+
+    def _filter_citizen_answerable(self):
+        """Work orders through which the current user may answer the
+        requester and resolve the citizen request: the user may change the
+        request (agents of its team, managers), or is a technician of the
+        work order's maintenance team, whose role lets them read it."""
+        orders = self.filtered("citizen_request_id")
+        if self.env.su:
+            return orders
+        requests = orders.citizen_request_id
+        writable = requests._filtered_access("write")
+        readable = requests._filtered_access("read")
+        user = self.env.user
+        technician = user.has_group("citizen_relation_routing.group_citizen_technician")
+        return orders.filtered(
+            lambda o: o.citizen_request_id in writable
+            or (
+                technician
+                and o.citizen_request_id in readable
+                and user in o.maintenance_team_id.member_ids
+            )
+        )
+
+    def _check_citizen_answerable(self):
+        """Refuse, with a clear message, when the user may not answer the
+        citizen request of one of these work orders."""
+        refused = self - self._filter_citizen_answerable()
+        if refused:
+            raise AccessError(
+                self.env._(
+                    "You may not answer the citizen request of the work order "
+                    "%(order)s. Ask an agent of its team, or an administrator "
+                    "for the Technician role of its maintenance team.",
+                    order=refused[0].name,
+                )
+            )
+
     def _resolve_citizen_requests(self):
-        """Finished work resolves its citizen request, which sends the
-        requester the email of the resolved stage."""
-        # sudo: the technician who finishes the work may not be an agent;
-        # resolving the request is the agreed consequence of finished work.
-        requests = self.sudo().citizen_request_id.filtered(lambda r: not r.is_closed)
-        for request in requests:
-            orders = request.work_order_ids.filtered(lambda o: not o.archive)
-            if all(order.stage_id.done for order in orders):
+        """Finished work resolves its citizen request once all the request's
+        work orders are done, which sends the requester the email of the
+        resolved stage. Only a user who may answer the request resolves it;
+        work finished by anyone else stays done, and the request waits open
+        for its agent (see :meth:`_ask_to_resolve_citizen_request`)."""
+        answerable = self._filter_citizen_answerable()
+        for request, orders in (
+            self.filtered("citizen_request_id").grouped("citizen_request_id").items()
+        ):
+            # sudo: whether every work order of the request is finished,
+            # including those of other teams the user does not see; nothing
+            # is changed before the check below.
+            request = request.sudo()
+            if request.is_closed:
+                continue
+            pending = request.work_order_ids.filtered(lambda o: not o.archive)
+            if not all(order.stage_id.done for order in pending):
+                continue
+            if orders & answerable:
+                # sudo: the user may answer this request (checked just above,
+                # by the rules of the request); technicians read it but do
+                # not edit its other fields.
                 request.action_resolve()
+            else:
+                orders[0]._ask_to_resolve_citizen_request(request)
+
+    def _ask_to_resolve_citizen_request(self, request):
+        """The work is done, but by a user who may not answer the request:
+        the request stays open and its assignee (else its team leader, else
+        its team) is asked to check the work and resolve it."""
+        self.ensure_one()
+        # sudo: the user cannot read the request; this activity is the
+        # town's record of the finished work, written for its agent.
+        request = request.sudo()
+        user = request.user_id or request.team_id.leader_id
+        env = request.with_context(lang=request._get_user_lang(user)).env
+        note = env._(
+            "The work order %(order)s is done, but %(user)s may not answer "
+            "this request: check the work, then resolve the request.",
+            order=self.name,
+            user=self.env.user.name,
+        )
+        if user:
+            request.activity_schedule(
+                "mail.mail_activity_data_todo",
+                summary=env._("Work done: resolve the request"),
+                note=note,
+                user_id=user.id,
+            )
+        else:
+            request.message_post(
+                body=note,
+                subtype_xmlid="mail.mt_note",
+                partner_ids=request.team_id.member_ids.partner_id.ids,
+            )
+        self.message_post(
+            body=self.env._(
+                "Work done. The citizen request stays open: you may not "
+                "answer it, so its agent was asked to check the work and "
+                "resolve it."
+            ),
+            subtype_xmlid="mail.mt_note",
+        )
 
     def _filter_open(self):
         """Work orders neither done nor cancelled (archived)."""

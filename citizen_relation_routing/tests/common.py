@@ -12,12 +12,14 @@ NOW = datetime(2026, 3, 4, 10, 0, 0)
 AGENT = "citizen_relation.group_citizen_agent"
 LEADER = "citizen_relation_routing.group_citizen_team_leader"
 MANAGER = "citizen_relation.group_citizen_manager"
+TECHNICIAN = "citizen_relation_routing.group_citizen_technician"
 
 
 class CitizenRoutingCommon(MailCommon):
     """A town hall with two departments (technical services, civil registry),
     a front desk, a roads team bound to a maintenance team, routing rules,
-    agents, a team leader, a manager, a technician, a citizen and a partner
+    agents, a team leader, a manager, a technician of the maintenance team,
+    an employee with no role in the application, a citizen and a partner
     school. Nothing is taken from demo data."""
 
     @classmethod
@@ -78,7 +80,10 @@ class CitizenRoutingCommon(MailCommon):
         cls.user_civil_2 = user("r_civil2", "Claude Etat-Civil", AGENT)
         cls.user_leader = user("r_leader", "Luc Chef-Voirie", LEADER)
         cls.user_manager = user("r_manager", "Maud Directrice", MANAGER)
-        cls.user_technician = user("r_tech", "Théo Technicien", "base.group_user")
+        cls.user_technician = user("r_tech", "Théo Technicien", TECHNICIAN)
+        # Every employee may use the Maintenance app: one who is no
+        # technician of the town's teams, nor agent.
+        cls.user_employee = user("r_employee", "Eric Employé", "base.group_user")
 
         cls.maintenance_team = cls.env["maintenance.team"].create(
             {

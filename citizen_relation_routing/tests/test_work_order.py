@@ -3,6 +3,7 @@ from datetime import date
 
 from freezegun import freeze_time
 
+from odoo.exceptions import AccessError
 from odoo.fields import Command
 from odoo.tests import tagged
 from odoo.tools.safe_eval import safe_eval
@@ -66,15 +67,24 @@ class TestWorkOrder(CitizenRoutingCommon):
         self.assertEqual(len(citizen_mails), 1)
         self.assertIn(request.name, citizen_mails.subject)
 
-    def test_technician_sees_work_order_not_request(self):
+    def test_technician_reads_the_request_of_their_work_order(self):
+        """The technician of the maintenance team sees where the work comes
+        from (reference, requester) and may read the request, not change it;
+        the requests behind other teams' work orders stay closed to them."""
         request = self._new_request()
+        civil = self._new_request(
+            category_id=self.category_civil.id, title="Acte de naissance"
+        )
         request.work_order_ids.user_id = self.user_technician
         order = request.work_order_ids.with_user(self.user_technician)
         self.assertEqual(order.citizen_reference, request.name)
         self.assertEqual(order.citizen_partner_id, self.citizen)
-        self.assertFalse(
-            self.Request.with_user(self.user_technician).has_access("read")
-        )
+        self.assertTrue(order.citizen_request_answerable)
+        self.assertEqual(request.with_user(self.user_technician).title, request.title)
+        with self.assertRaises(AccessError):
+            request.with_user(self.user_technician).write({"title": "Changé"})
+        with self.assertRaises(AccessError):
+            civil.with_user(self.user_technician).read(["title"])
 
     def test_technician_public_reply(self):
         request = self._new_request()
@@ -160,6 +170,19 @@ class TestWorkOrder(CitizenRoutingCommon):
         request.action_reject()
         self.assertTrue(order.archive)
         self.assertFalse(order.stage_id.done)
+
+    def test_rejection_cancels_work_orders_its_author_does_not_see(self):
+        """An agent who follows a request of another service may reject it;
+        its work order, which they do not see, was left open (the
+        cancellation only reached the work orders its author could read)."""
+        request = self._new_request()
+        order = request.work_order_ids
+        request.message_subscribe(partner_ids=self.user_civil.partner_id.ids)
+        self.assertFalse(order.with_user(self.user_civil).has_access("read"))
+        # as in the agent's own transaction: nothing read as superuser before
+        self.env.invalidate_all()
+        request.with_user(self.user_civil).action_reject()
+        self.assertTrue(order.archive)
 
     def test_workload_board_mixes_origins(self):
         """The manager's board shows the citizen's pothole beside a preventive

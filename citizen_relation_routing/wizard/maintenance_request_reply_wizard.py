@@ -10,15 +10,16 @@ class MaintenanceRequestReplyWizard(models.TransientModel):
     body = fields.Html(string="Message", required=True, sanitize=True)
 
     def action_send(self):
+        """Post the message on the citizen request, as the user: only a user
+        who may answer the request through this work order does it (see
+        ``maintenance.request._filter_citizen_answerable``)."""
         self.ensure_one()
         order = self.work_order_id
         order.check_access("write")
         if not order.citizen_request_id:
             raise UserError(self.env._("This work order has no citizen request."))
-        # sudo: technicians may not be agents; their write access to the work
-        # order (checked above) lets them post a public reply on its request.
-        request = order.sudo().citizen_request_id
-        request.message_post(
+        order._check_citizen_answerable()
+        order.citizen_request_id.message_post(
             body=self.body,
             subtype_xmlid="mail.mt_comment",
             message_type="comment",
