@@ -4,4 +4,5 @@ from . import test_open311
 from . import test_portal
 from . import test_request_form
 from . import test_routes
+from . import test_throttle
 from . import test_tours
