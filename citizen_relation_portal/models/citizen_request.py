@@ -16,6 +16,16 @@ class CitizenRequest(models.Model):
         readonly=True,
         help="Public address of the post or message this request comes from.",
     )
+    public_description = fields.Text(
+        tracking=True,
+        help="What the open data (Open311) says about this request, written or "
+        'approved by an agent: for instance "Pothole on the roadway, in front '
+        "of the school\". Never the requester's own words, nor a name, a flat or "
+        "a health detail. Empty: no description is published.",
+    )
+    category_publish_requests = fields.Boolean(
+        related="category_id.publish_requests", string="Category Publishes Requests"
+    )
 
     _sql_constraints = [
         (
@@ -48,8 +58,13 @@ class CitizenRequest(models.Model):
         ]
 
     def _get_anonymization_values(self):
-        # the address of a post names its author's account
-        return {**super()._get_anonymization_values(), "source_url": False}
+        # the address of a post names its author's account; the public
+        # description was written about the request, it goes with it
+        return {
+            **super()._get_anonymization_values(),
+            "source_url": False,
+            "public_description": False,
+        }
 
     def _get_public_status(self):
         """Return the status shown to the public: the stage name."""

@@ -68,3 +68,12 @@ class TestLimitsPerClientAddress(CitizenPortalCase):
         self.assertEqual(self._file("192.0.2.2", 8).status_code, 200)
         # an IPv4 address written as IPv6 is the same IPv4 visitor
         self.assertEqual(self._file("::ffff:192.0.2.1", 9).status_code, 429)
+
+    def test_open311_reads_count_an_ipv6_network_as_one_client(self):
+        self.set_param("limit_read_count", 1)
+        url = "/open311/v2/services.json"
+        self.assertEqual(self._from("2001:db8:5:6::1", url).status_code, 200)
+        response = self._from("2001:db8:5:6::2", url)
+        self.assertEqual(response.status_code, 429)
+        self.assertIn("Retry-After", response.headers)
+        self.assertEqual(self._from("2001:db8:5:7::1", url).status_code, 200)
