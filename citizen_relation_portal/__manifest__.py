@@ -13,6 +13,7 @@
         "security/citizen_request_security.xml",
         "data/ir_config_parameter_data.xml",
         "data/citizen_request_category_data.xml",
+        "data/mail_template_data.xml",
         "views/citizen_request_portal_templates.xml",
         "views/citizen_request_form_templates.xml",
         "views/citizen_api_client_views.xml",
