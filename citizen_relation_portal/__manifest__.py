@@ -2,7 +2,7 @@
     "name": "Citizen Relation: Portal, Web Form and Open APIs",
     "summary": "Citizens file and follow their requests online; Open311 "
     "GeoReport v2 and a JSON intake for connectors",
-    "version": "18.0.1.0.0",
+    "version": "18.0.1.1.0",
     "category": "Services/Citizen Relation",
     "license": "LGPL-3",
     "author": "Citizen Relation for Odoo contributors",
@@ -12,6 +12,8 @@
         "security/ir.model.access.csv",
         "security/citizen_request_security.xml",
         "data/ir_config_parameter_data.xml",
+        "data/citizen_request_category_data.xml",
+        "data/mail_template_data.xml",
         "views/citizen_request_portal_templates.xml",
         "views/citizen_request_form_templates.xml",
         "views/citizen_api_client_views.xml",

@@ -38,11 +38,18 @@ def build_town(cls):
     env["citizen.routing.rule"].search([]).active = False
     env["citizen.team"].search([]).is_triage = False
     Category = env["citizen.request.category"]
+    # offered to citizens; only the roads publish their requests (Open311)
     cls.category_a = Category.create(
-        {"name": "Voirie R", "code": "REL-VOI", "delay_days": 5}
+        {
+            "name": "Voirie R",
+            "code": "REL-VOI",
+            "delay_days": 5,
+            "is_public": True,
+            "publish_requests": True,
+        }
     )
     cls.category_b = Category.create(
-        {"name": "Etat civil R", "code": "REL-EC", "delay_days": 8}
+        {"name": "Etat civil R", "code": "REL-EC", "delay_days": 8, "is_public": True}
     )
     cls.category_hidden = Category.create(
         {"name": "Interne R", "code": "REL-INT", "is_public": False}

@@ -272,10 +272,15 @@ class TestHostileContent(HttpCase):
         self.assertLessEqual(len(request.street), 200)
         self.assertLessEqual(len(request.title), 200)
         self.assertInert(request.description, "Open311 description")
-        # Open311 serves the text as data: JSON typed as such, XML escaped
+        # Open311 serves the text as data: JSON typed as such, XML escaped;
+        # the text published is the public description an agent wrote
         detail = self.url_open(f"/open311/v2/requests/{request.name}.json")
         self.assertTrue(detail.headers["Content-Type"].startswith("application/json"))
         self.assertNotIn("AAAAAAAAAA", detail.text, "no personal data served back")
+        self.assertEqual(
+            detail.json()[0]["description"], "", "the requester's text is not published"
+        )
+        request.with_user(self.users["agent_a"]).public_description = PAYLOAD
         detail = self.url_open(f"/open311/v2/requests/{request.name}.xml")
         self.assertInert(detail.text, "Open311 XML answer")
         root = etree.fromstring(detail.content)

@@ -248,31 +248,40 @@ class TestPublicSurfaces(HttpCase):
         self.assertFalse(self.request_a.is_closed)
 
     def test_track_does_not_confirm_references(self):
-        """Tracking with a wrong email says the same whether the reference
-        exists or not: references cannot be enumerated."""
+        """Tracking says the same whether the reference exists or not, and
+        whether the email is the requester's or not: references cannot be
+        enumerated, nor requesters unmasked, and the request is never opened
+        (its signed link goes by email to its requester)."""
         self.authenticate(None, None)
         answers = []
-        for reference in (self.request_a.name, "DEM-1999-99999"):
+        for reference, email in (
+            (self.request_a.name, "mallory@example.com"),
+            ("DEM-1999-99999", "mallory@example.com"),
+            (self.request_a.name, self.denise.email),
+        ):
             response = self.url_open(
                 "/requests/track",
                 data={
                     "csrf_token": self.csrf_token(),
                     "reference": reference,
-                    "email": "mallory@example.com",
+                    "email": email,
                 },
                 allow_redirects=False,
             )
-            self.assertEqual(response.status_code, 404)
+            self.assertEqual(response.status_code, 200)
+            self.assertNotIn("Location", response.headers)
             self.assertNotIn("Nid de poule rue Hugo", response.text)
+            self.assertNotIn("access_token", response.text)
             page = lxml_html.fromstring(response.text)
             answers.append(
                 [
-                    alert.text_content().strip().replace(reference, "REF")
-                    for alert in page.xpath('//*[@role="alert"]')
+                    " ".join(node.text_content().split())
+                    for node in page.xpath('//*[@role="status" or @role="alert"]')
                 ]
             )
         self.assertTrue(answers[0])
         self.assertEqual(answers[0], answers[1])
+        self.assertEqual(answers[0], answers[2])
 
     def test_captcha_configured_and_token_missing_or_forged(self):
         """Once the town sets reCAPTCHA keys, a form without a valid token

@@ -40,9 +40,11 @@ class CitizenRequestCategory(models.Model):
     active = fields.Boolean(default=True)
     sequence = fields.Integer(default=10)
     is_public = fields.Boolean(
-        string="Public",
-        default=True,
-        help="Citizens can choose this category on the website and the APIs.",
+        string="Offered to Citizens",
+        default=False,
+        help="Citizens can choose this category on the website form, and software "
+        "can file requests in it through the open APIs (Open311, connectors). "
+        "A new category is not offered until you tick this.",
     )
     public_description = fields.Text(
         translate=True, help="Shown to citizens when they pick the category."

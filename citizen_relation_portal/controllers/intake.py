@@ -85,22 +85,29 @@ class CitizenRequestIntake(http.Controller):
             raise IntakeError(400, "invalid_field", "source_url must be a URL.")
         code = self._text(payload, "category_code", 64)
         if code:
-            # categories are read for an authenticated client of this company
+            # categories are read for an authenticated client of this company;
+            # as on the website and through Open311, only those offered to
+            # citizens: the others are the town's own
             category = (
                 request.env["citizen.request.category"]
                 .sudo()
                 .search(
                     [
                         ("code", "=", code),
-                        "|",
-                        ("company_id", "=", False),
-                        ("company_id", "=", client.company_id.id),
+                        ("is_public", "=", True),
+                        ("company_id", "in", [False, client.company_id.id]),
                     ],
                     limit=1,
                 )
             )
             if not category:
-                raise IntakeError(400, "invalid_field", f"Unknown category {code}.")
+                raise IntakeError(
+                    400,
+                    "invalid_field",
+                    f"Unknown category {code}: give the code of a category offered"
+                    " to citizens (the service_code of the Open311 service list),"
+                    " or no category_code.",
+                )
             vals["category_id"] = category.id
         email = self._text(payload, "contact_email", 200)
         if email:

@@ -1,10 +1,13 @@
 """Open311 GeoReport v2 (http://wiki.open311.org/GeoReport_v2).
 
-Services are the public request categories; requests are the requests of
-those categories. Only public data leaves through the GET methods: the
-reference, the status, the category, the title, the place (street without
-house number, coordinates rounded) and the dates, never the requester nor the
-free text of the request.
+Services are the categories offered to citizens; requests are those of the
+categories that publish their requests, in the company of the website asked.
+Only public data leaves through the GET methods: the reference, the status,
+the category, the public description an agent wrote (never the requester's
+own title or text), the place (street without house number, building or flat;
+coordinates rounded to about 100 m) and the dates, never the requester. Every
+GET is counted per client address (an IPv6 /64 being one client); over the
+limit, the answer is 429 with Retry-After.
 """
 
 import json
@@ -27,9 +30,33 @@ FORMATS = {"json": "application/json", "xml": "text/xml"}
 MAX_RESULTS = 1000
 MAX_DAYS = 90
 MAX_DESCRIPTION = 4000
-# GET methods publish places, not homes: no house number, and coordinates
-# rounded to 3 decimals (about 110 m)
-HOUSE_NUMBER = re.compile(r"^\s*\d+\s*(bis|ter|quater|[a-z])?\b[\s,]*", re.IGNORECASE)
+# GET methods publish places, not homes: no house number, building, stair,
+# floor or flat, and coordinates rounded to 3 decimals (about 110 m)
+HOUSE_NUMBER = re.compile(
+    r"^\s*(?:n[°o.]\s*|num[ée]ro\s+)?\d+\s*(?:[-/]\s*\d+\s*)?"
+    r"(?:bis|ter|quater|[a-z])?\b[\s,.-]*",
+    re.IGNORECASE,
+)
+# what designates a part of a building: "bât. C", "appt 12", "porte 3",
+# "2e étage"; and, opening a part of an address, the name of a building or of
+# the person received there
+HOME_DESIGNATION = (
+    r"(?:b[aâ]t(?:iment)?|bldg|building|imm(?:euble)?|app?t|app(?:artement)?"
+    r"|apartment|flat|logement|log|suite|esc(?:alier)?|stair(?:case)?|bo[iî]te|bal)"
+    r"(?:\.\s*|\s+)(?:n[°o]\.?\s*)?[a-z0-9]{1,4}(?=[\s,.;-]|$)"
+    r"|(?:porte|door|entr[ée]e)\.?\s*(?:n[°o]\.?\s*)?\d+"
+    r"|\d+\s*(?:e|er|[eè]re|[eè]me|nd|rd|th)\s+(?:[ée]tage|floor)"
+    r"|(?:[ée]tage|floor)\s*\d+|rdc"
+)
+HOME_NAME = r"r[ée]sidence|r[ée]s\.|immeuble|chez|c/o"
+# what is left of "2e étage gauche"
+HOME_SIDE = re.compile(
+    r"^(?:[àa]\s+)?(?:gauche|droite|face|left|right)$", re.IGNORECASE
+)
+HOME_NAME_START = re.compile(rf"^\s*(?:{HOME_NAME})(?=\W)", re.IGNORECASE)
+HOME_PART_START = re.compile(rf"^\s*(?:(?:{HOME_DESIGNATION})[\s.-]*)+", re.IGNORECASE)
+HOME_PART_TAIL = re.compile(rf"[\s,-]+(?:{HOME_DESIGNATION}).*$", re.IGNORECASE)
+POSTCODE = re.compile(r"^\s*\d{5}\b")
 COORDINATE_DIGITS = 3
 # tag of the items of a list, in XML
 XML_ITEM_TAGS = {
@@ -44,11 +71,12 @@ XML_ITEM_TAGS = {
 
 
 class Open311Error(Exception):
-    def __init__(self, status, description, code=None):
+    def __init__(self, status, description, code=None, retry_after=None):
         super().__init__(description)
         self.status = status
         self.description = description
         self.code = code or status
+        self.retry_after = retry_after
 
 
 def _format_datetime(value):
@@ -97,7 +125,7 @@ class Open311Controller(http.Controller):
     # Responses
     # ------------------------------------------------------------------
 
-    def _respond(self, fmt, root, data, status=200):
+    def _respond(self, fmt, root, data, status=200, headers=None):
         """Serialise ``data`` (a list or a dict) as JSON, or as XML in ``root``."""
         if fmt == "json":
             body = json.dumps(data, ensure_ascii=False)
@@ -114,16 +142,21 @@ class Open311Controller(http.Controller):
             body = etree.tostring(tree, xml_declaration=True, encoding="utf-8")
         return request.make_response(
             body,
-            headers=[("Content-Type", f"{FORMATS[fmt]}; charset=utf-8")],
+            headers=[("Content-Type", f"{FORMATS[fmt]}; charset=utf-8")]
+            + (headers or []),
             status=status,
         )
 
     def _respond_error(self, fmt, error):
+        headers = []
+        if error.retry_after:
+            headers.append(("Retry-After", str(error.retry_after)))
         return self._respond(
             fmt,
             "errors",
             [{"code": error.code, "description": error.description}],
             status=error.status,
+            headers=headers,
         )
 
     def _handle(self, fmt, method, *args, **kwargs):
@@ -132,6 +165,24 @@ class Open311Controller(http.Controller):
         except Open311Error as error:
             return self._respond_error(fmt, error)
         return self._respond(fmt, root, data, status=status)
+
+    def _handle_read(self, fmt, method, *args, **kwargs):
+        """Answer a GET, once the client's address is within its limit."""
+        try:
+            self._check_read_limit()
+        except Open311Error as error:
+            return self._respond_error(fmt, error)
+        return self._handle(fmt, method, *args, **kwargs)
+
+    def _check_read_limit(self):
+        Throttle = request.env["citizen.submission.throttle"]
+        scope = {"read": request.httprequest.remote_addr or "unknown"}
+        if not Throttle._check_and_record(scope):
+            raise Open311Error(
+                429,
+                "Too many requests from this address, try again later",
+                retry_after=Throttle._get_retry_after(scope),
+            )
 
     # ------------------------------------------------------------------
     # Common checks
@@ -155,11 +206,21 @@ class Open311Controller(http.Controller):
         if given and expected and given != expected:
             raise Open311Error(404, "jurisdiction_id not found")
 
-    def _get_services(self, codes=None):
-        domain = [("is_public", "=", True), ("code", "!=", False)]
+    def _get_company(self):
+        """The company whose data is published: the website's."""
+        return request.env["website"].get_current_website().company_id
+
+    def _get_services(self, codes=None, company=None):
+        company = company or self._get_company()
+        domain = [
+            ("is_public", "=", True),
+            ("code", "!=", False),
+            ("company_id", "in", [False, company.id]),
+        ]
         if codes is not None:
             domain.append(("code", "in", codes))
-        # the service list is public: only public categories, public fields
+        # the service list is public: only the categories offered to
+        # citizens, and only their public fields are read
         return (
             request.env["citizen.request.category"]
             .sudo()
@@ -187,8 +248,19 @@ class Open311Controller(http.Controller):
         return (team and team.name) or citizen_request.company_id.name
 
     def _public_street(self, street):
-        """The street without its house number, which could point at a home."""
-        return HOUSE_NUMBER.sub("", street or "").strip()
+        """The street without what could point at a home: house number,
+        building, stair, floor, flat, name of a residence."""
+        parts = []
+        for part in re.split(r"[,;\n]", street or ""):
+            if HOME_NAME_START.match(part):
+                continue
+            part = HOME_PART_TAIL.sub("", HOME_PART_START.sub("", part))
+            if not POSTCODE.match(part):
+                part = HOUSE_NUMBER.sub("", part)
+            part = part.strip(" \t-.")
+            if part and not HOME_SIDE.match(part):
+                parts.append(part)
+        return ", ".join(parts)
 
     def _public_coordinate(self, value):
         """Coordinates rounded to about a hundred metres, for the same reason."""
@@ -211,7 +283,7 @@ class Open311Controller(http.Controller):
             "status_notes": citizen_request._get_public_status(),
             "service_name": citizen_request.category_id.name,
             "service_code": citizen_request.category_id.code,
-            "description": citizen_request.title,
+            "description": citizen_request.public_description or "",
             "agency_responsible": self._agency_responsible(citizen_request),
             "service_notice": self._service_notice(citizen_request),
             "requested_datetime": _format_datetime(citizen_request.date_received),
@@ -235,10 +307,16 @@ class Open311Controller(http.Controller):
             "media_url": "",
         }
 
-    def _public_requests(self):
+    def _public_requests(self, domain, **kwargs):
+        """Search the published requests of the website's company."""
+        domain = [
+            ("category_id.publish_requests", "=", True),
+            ("company_id", "=", self._get_company().id),
+        ] + domain
         # GET methods are anonymous by specification; they only read requests
-        # of public categories and _request_values only gives public fields
-        return request.env["citizen.request"].sudo()
+        # of the categories that publish them, and _request_values only gives
+        # public fields
+        return request.env["citizen.request"].sudo().search(domain, **kwargs)
 
     # ------------------------------------------------------------------
     # Discovery and services
@@ -250,10 +328,9 @@ class Open311Controller(http.Controller):
         auth="public",
         methods=["GET"],
         save_session=False,
-        readonly=True,
     )
     def open311_discovery(self, fmt, **params):
-        return self._handle(fmt, self._discovery)
+        return self._handle_read(fmt, self._discovery)
 
     def _discovery(self):
         company = request.env.company
@@ -280,10 +357,9 @@ class Open311Controller(http.Controller):
         auth="public",
         methods=["GET"],
         save_session=False,
-        readonly=True,
     )
     def open311_services(self, fmt, **params):
-        return self._handle(fmt, self._services, params)
+        return self._handle_read(fmt, self._services, params)
 
     def _services(self, params):
         self._check_jurisdiction(params)
@@ -296,10 +372,9 @@ class Open311Controller(http.Controller):
         auth="public",
         methods=["GET"],
         save_session=False,
-        readonly=True,
     )
     def open311_service_definition(self, service_code, fmt, **params):
-        return self._handle(fmt, self._service_definition, service_code, params)
+        return self._handle_read(fmt, self._service_definition, service_code, params)
 
     def _service_definition(self, service_code, params):
         self._check_jurisdiction(params)
@@ -383,21 +458,24 @@ class Open311Controller(http.Controller):
         auth="public",
         methods=["GET"],
         save_session=False,
-        readonly=True,
     )
     def open311_requests(self, fmt, **params):
-        return self._handle(fmt, self._get_requests, params)
+        return self._handle_read(fmt, self._get_requests, params)
 
     def _get_requests(self, params):
         self._check_jurisdiction(params)
-        domain = [("category_id.is_public", "=", True)]
         ids = _split(self._get_param(params, "service_request_id"))
         if ids:
-            # a list of ids overrides every other filter
-            domain.append(("name", "in", ids[:MAX_RESULTS]))
+            # a list of ids overrides the other filters, not the bounds: the
+            # window of dates and the number of results are those of a search
+            if len(ids) > MAX_RESULTS:
+                raise Open311Error(
+                    400, f"service_request_id must not list more than {MAX_RESULTS} ids"
+                )
+            domain = [("name", "in", ids)] + self._get_date_window(params)
         else:
-            domain += self._get_requests_filters(params)
-        requests = self._public_requests().search(
+            domain = self._get_requests_filters(params)
+        requests = self._public_requests(
             domain, limit=MAX_RESULTS, order="date_received desc, id desc"
         )
         return "service_requests", [self._request_values(r) for r in requests], 200
@@ -407,6 +485,19 @@ class Open311Controller(http.Controller):
         codes = _split(self._get_param(params, "service_code"))
         if codes:
             domain.append(("category_id.code", "in", codes))
+        domain += self._get_date_window(params)
+        statuses = set(_split(self._get_param(params, "status")))
+        if statuses - {"open", "closed"}:
+            raise Open311Error(400, "status must be open, closed or both")
+        if statuses == {"open"}:
+            domain.append(("is_closed", "=", False))
+        elif statuses == {"closed"}:
+            domain.append(("is_closed", "=", True))
+        return domain
+
+    def _get_date_window(self, params):
+        """Domain of start_date and end_date: the last 90 days by default,
+        never more than 90 days."""
         start = self._get_param(params, "start_date")
         end = self._get_param(params, "end_date")
         end_dt = _parse_datetime(end, "end_date") if end else fields.Datetime.now()
@@ -419,15 +510,7 @@ class Open311Controller(http.Controller):
             raise Open311Error(400, "start_date must be before end_date")
         if end_dt - start_dt > timedelta(days=MAX_DAYS):
             raise Open311Error(400, f"The date range must not exceed {MAX_DAYS} days")
-        domain += [("date_received", ">=", start_dt), ("date_received", "<=", end_dt)]
-        statuses = set(_split(self._get_param(params, "status")))
-        if statuses - {"open", "closed"}:
-            raise Open311Error(400, "status must be open, closed or both")
-        if statuses == {"open"}:
-            domain.append(("is_closed", "=", False))
-        elif statuses == {"closed"}:
-            domain.append(("is_closed", "=", True))
-        return domain
+        return [("date_received", ">=", start_dt), ("date_received", "<=", end_dt)]
 
     @http.route(
         "/open311/v2/requests/<string:service_request_id>.<any(json,xml):fmt>",
@@ -435,19 +518,14 @@ class Open311Controller(http.Controller):
         auth="public",
         methods=["GET"],
         save_session=False,
-        readonly=True,
     )
     def open311_request(self, service_request_id, fmt, **params):
-        return self._handle(fmt, self._get_request, service_request_id, params)
+        return self._handle_read(fmt, self._get_request, service_request_id, params)
 
     def _get_request(self, service_request_id, params):
         self._check_jurisdiction(params)
-        citizen_request = self._public_requests().search(
-            [
-                ("name", "=", service_request_id),
-                ("category_id.is_public", "=", True),
-            ],
-            limit=1,
+        citizen_request = self._public_requests(
+            [("name", "=", service_request_id)], limit=1
         )
         if not citizen_request:
             raise Open311Error(
@@ -461,10 +539,9 @@ class Open311Controller(http.Controller):
         auth="public",
         methods=["GET"],
         save_session=False,
-        readonly=True,
     )
     def open311_token(self, token, fmt, **params):
-        return self._handle(fmt, self._get_token, token, params)
+        return self._handle_read(fmt, self._get_token, token, params)
 
     def _get_token(self, token, params):
         self._check_jurisdiction(params)
@@ -507,9 +584,7 @@ class Open311Controller(http.Controller):
         code = self._get_param(params, "service_code")
         if not code:
             raise Open311Error(400, "service_code was not provided")
-        category = self._get_services([code]).filtered(
-            lambda c: not c.company_id or c.company_id == client.company_id
-        )[:1]
+        category = self._get_services([code], company=client.company_id)[:1]
         if not category:
             raise Open311Error(404, f"service_code {code} not found")
         vals = self._prepare_post_values(params, category, client)

@@ -2,7 +2,7 @@ import logging
 
 from odoo import http
 from odoo.http import request
-from odoo.tools import consteq, plaintext2html
+from odoo.tools import plaintext2html
 from odoo.tools.mail import email_normalize
 
 from .photos import get_photo_limits, post_photos, read_photos
@@ -256,69 +256,3 @@ class CitizenRequestForm(http.Controller):
             "citizen_relation_portal.request_form_success",
             {"citizen_request": citizen_request},
         )
-
-    # ------------------------------------------------------------------
-    # Tracking without an account
-    # ------------------------------------------------------------------
-
-    def _render_track(self, reference="", email="", error=None, status=200):
-        return request.render(
-            "citizen_relation_portal.request_track_page",
-            {"reference": reference, "email": email, "error": error},
-            status=status,
-        )
-
-    @http.route(
-        "/requests/track", type="http", auth="public", website=True, methods=["GET"]
-    )
-    def citizen_request_track(self, reference="", **kw):
-        return self._render_track(reference=(reference or "")[:32])
-
-    @http.route(
-        "/requests/track",
-        type="http",
-        auth="public",
-        website=True,
-        methods=["POST"],
-        sitemap=False,
-    )
-    def citizen_request_track_submit(self, reference="", email="", **kw):
-        reference = clean_text(reference or "").upper()[:32]
-        email = clean_text(email or "")[:200]
-        limits = {"track": self._get_client_ip()}
-        limit_error = self._check_submission_limits(limits)
-        if limit_error:
-            return self._render_track(reference, email, limit_error, status=429)
-        citizen_request = self._find_tracked_request(reference, email)
-        if not citizen_request:
-            return self._render_track(
-                reference,
-                email,
-                request.env._(
-                    "No request matches this reference and this email address."
-                    " Check the reference in the acknowledgement email."
-                ),
-                status=404,
-            )
-        return request.redirect(citizen_request.get_portal_url())
-
-    def _find_tracked_request(self, reference, email):
-        """Return the request whose reference AND requester email match."""
-        email = email_normalize(email)
-        if not reference or not email:
-            return request.env["citizen.request"]
-        # an anonymous visitor proves knowledge of both the reference and the
-        # email; the answer is the same whichever of the two is wrong, and
-        # attempts are rate limited per IP address
-        candidate = (
-            request.env["citizen.request"]
-            .sudo()
-            .search([("name", "=", reference)], limit=1)
-        )
-        known = {
-            email_normalize(candidate.contact_email or ""),
-            email_normalize(candidate.partner_id.email or ""),
-        } - {False}
-        if any(consteq(email, known_email) for known_email in known):
-            return candidate
-        return request.env["citizen.request"]

@@ -1,4 +1,5 @@
 import hashlib
+import ipaddress
 from datetime import timedelta
 
 from odoo import api, fields, models
@@ -9,8 +10,15 @@ DEFAULT_LIMITS = {
     "ip": (5, 60),
     "email": (5, 1440),
     "track": (20, 60),
+    "track_request": (3, 1440),
     "api": (120, 60),
+    "read": (300, 60),
 }
+# scopes whose value is the client's IP address
+IP_SCOPES = ("ip", "track", "read")
+# an IPv6 visitor holds a whole /64: counting its addresses one by one would
+# let one machine get around every limit
+IPV6_PREFIX = 64
 
 
 class CitizenSubmissionThrottle(models.Model):
@@ -18,7 +26,9 @@ class CitizenSubmissionThrottle(models.Model):
 
     The state lives in the database so that limits hold when the town runs
     several Odoo workers or servers. Only a salted digest of the IP address or
-    email is kept, and lines are removed after two days.
+    email is kept, and lines are removed after two days. IPv4 addresses count
+    one by one, IPv6 addresses by /64 network: an internet provider gives a
+    /64 (or more) to each of its customers.
     """
 
     _name = "citizen.submission.throttle"
@@ -31,12 +41,34 @@ class CitizenSubmissionThrottle(models.Model):
             ("ip", "IP address"),
             ("email", "Email"),
             ("track", "Tracking"),
+            ("track_request", "Tracking link of a request"),
             ("api", "API client"),
+            ("read", "Public API reads"),
         ],
         required=True,
     )
     key_hash = fields.Char(required=True, index=True)
     date = fields.Datetime(required=True, default=fields.Datetime.now, index=True)
+
+    @api.model
+    def _client_address_key(self, address):
+        """The part of an IP address that stands for one visitor: an IPv4
+        address, or the /64 network of an IPv6 address."""
+        try:
+            parsed = ipaddress.ip_address((address or "").split("%")[0].strip())
+        except ValueError:
+            return address
+        if parsed.version == 6:
+            if parsed.ipv4_mapped:
+                return str(parsed.ipv4_mapped)
+            return str(ipaddress.ip_network(f"{parsed}/{IPV6_PREFIX}", strict=False))
+        return str(parsed)
+
+    @api.model
+    def _key_hash(self, scope, value):
+        if scope in IP_SCOPES:
+            value = self._client_address_key(value)
+        return self._digest(value)
 
     @api.model
     def _digest(self, value):
@@ -78,7 +110,12 @@ class CitizenSubmissionThrottle(models.Model):
                 continue
             count, minutes = self._get_limit(scope)
             rows.append(
-                (scope, self._digest(value), now - timedelta(minutes=minutes), count)
+                (
+                    scope,
+                    self._key_hash(scope, value),
+                    now - timedelta(minutes=minutes),
+                    count,
+                )
             )
         if not rows:
             return True
@@ -114,6 +151,37 @@ class CitizenSubmissionThrottle(models.Model):
             )
         )
         return self.env.cr.fetchone()[0]
+
+    @api.model
+    def _get_retry_after(self, scope_values):
+        """Seconds until every limit reached by ``scope_values`` lets one more
+        submission through (at least 1): when the oldest submission counted
+        in each full window leaves it."""
+        now = fields.Datetime.now()
+        wait = 1
+        for scope, value in scope_values.items():
+            if not value:
+                continue
+            count, minutes = self._get_limit(scope)
+            window = timedelta(minutes=minutes)
+            # sudo: visitors may not read the log; it holds only digests, and
+            # what leaves is a number of seconds
+            dates = (
+                self.sudo()
+                .search(
+                    [
+                        ("scope", "=", scope),
+                        ("key_hash", "=", self._key_hash(scope, value)),
+                        ("date", ">=", now - window),
+                    ],
+                    order="date desc",
+                    limit=max(count, 1),
+                )
+                .mapped("date")
+            )
+            if count > 0 and len(dates) >= count:
+                wait = max(wait, int((dates[-1] + window - now).total_seconds()) + 1)
+        return wait
 
     @api.autovacuum
     def _gc_old_entries(self):

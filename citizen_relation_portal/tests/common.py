@@ -26,6 +26,7 @@ class CitizenPortalCase(HttpCase):
                 "name": "Roads Test",
                 "code": "T-ROAD",
                 "is_public": True,
+                "publish_requests": True,
                 "public_description": "Potholes, damaged pavements.",
                 "delay_days": 10,
             }

@@ -118,6 +118,23 @@ class TestConnectorIntake(CitizenPortalCase):
             self.assertEqual(response.status_code, 400, (payload, raw))
         self.assertEqual(self.env["citizen.request"].search_count([]), count)
 
+    def test_intake_refuses_categories_not_offered(self):
+        """The connector used to file requests in the town's internal
+        categories, which the website and Open311 refuse: it gets the same
+        refusal now, with a reason, and may send the message again without a
+        category."""
+        response = self._post(self._payload(category_code="T-INT"))
+        self.assertEqual(response.status_code, 400)
+        error = response.json()["error"]
+        self.assertEqual(error["code"], "invalid_field")
+        self.assertIn("T-INT", error["message"])
+        self.assertIn("offered to citizens", error["message"])
+        self.assertFalse(
+            self.env["citizen.request"].search([("source_ref", "=", "post-1234")])
+        )
+        response = self._post(self._payload(category_code=None))
+        self.assertEqual(response.status_code, 201, response.text)
+
     def test_intake_ignores_other_fields(self):
         response = self._post(
             self._payload(stage_id=999, user_id=2, partner_id=3, company_id=99)

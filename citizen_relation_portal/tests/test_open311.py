@@ -196,8 +196,16 @@ class TestOpen311(CitizenPortalCase):
         self.assertEqual(alice["status"], "open")
         self.assertEqual(alice["service_code"], "T-ROAD")
         self.assertTrue(alice["requested_datetime"].endswith("Z"))
+        # the requester's own words are not published, only what an agent
+        # wrote for the public
+        self.assertEqual(alice["description"], "")
         text = json.dumps(body)
-        for personal in ("Alice Martin", "alice.martin", "Alice private text"):
+        for personal in (
+            "Alice Martin",
+            "alice.martin",
+            "Alice private text",
+            "Pothole in Alice street",
+        ):
             self.assertNotIn(personal, text)
         root = etree.fromstring(self._get("/requests.xml").content)
         self.assertEqual(root.tag, "service_requests")

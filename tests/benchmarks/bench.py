@@ -365,7 +365,11 @@ class Ours(Side):
             self.citizen_partner = citizen.partner_id.id
             self.citizen_email = citizen.email
             category = env["citizen.request.category"].create(
-                {"name": f"Voirie {self.tag}", "code": f"V{self.tag}"}
+                {
+                    "name": f"Voirie {self.tag}",
+                    "code": f"V{self.tag}",
+                    "is_public": True,
+                }
             )
             self.category = category.id
             self.category_code = category.code
@@ -383,10 +387,12 @@ class Ours(Side):
                 .ids
             )
             if self.portal:
-                # the form's anti-abuse limits are per IP: every post here comes
-                # from 127.0.0.1
+                # the form's anti-abuse limits and Open311 reads are per IP:
+                # every call here comes from 127.0.0.1
                 params = env["ir.config_parameter"]
-                for scope in ("ip", "email"):
+                # Open311 lists the requests of the categories that publish them
+                category.publish_requests = True
+                for scope in ("ip", "email", "read"):
                     params.set_param(
                         f"citizen_relation_portal.limit_{scope}_count", 10**7
                     )

@@ -30,7 +30,7 @@ publicWidget.registry.CitizenRequestForm = publicWidget.Widget.extend({
 
     start() {
         const summary = this.el.querySelector(
-            "#citizen_form_errors, #citizen_form_general_error, #track_error"
+            "#citizen_form_errors, #citizen_form_general_error, #track_error, #track_sent"
         );
         if (summary) {
             summary.focus();

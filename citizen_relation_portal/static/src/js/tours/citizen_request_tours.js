@@ -62,10 +62,7 @@ registry.category("web_tour.tours").add("citizen_request_form_tour", {
             run: "edit DEM-1999-00001",
         },
         {
-            trigger: "#email",
-            run: "edit nobody@example.org",
-        },
-        {
+            content: "Send without the email address",
             trigger: ".o_citizen_request_track_form button[type='submit']",
             run: "click",
         },
@@ -75,6 +72,23 @@ registry.category("web_tour.tours").add("citizen_request_form_tour", {
         },
         {
             trigger: "#reference[aria-describedby='track_error']",
+            run: checkAccessibility,
+        },
+        {
+            trigger: "#email",
+            run: "edit nobody@example.org",
+        },
+        {
+            trigger: ".o_citizen_request_track_form button[type='submit']",
+            run: "click",
+        },
+        {
+            content:
+                "The page says a link was emailed if the reference matches the address, and opens nothing",
+            trigger: "#track_sent[role='status']:focus",
+        },
+        {
+            trigger: ".o_citizen_request_track_page:not(:has(#track_error))",
             run: checkAccessibility,
         },
         {
