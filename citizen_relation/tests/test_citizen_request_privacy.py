@@ -106,6 +106,22 @@ class TestCitizenRequestPrivacy(CitizenRequestCommon):
         reference, closed = request.name, request.date_closed
         deadline, received = request.date_deadline, request.date_received
         self.assertTrue(self._attachments(request))
+        # an email still waiting in the queue, and one already sent
+        with freeze_time(CLOSED_ON):
+            queued, sent = (
+                request.message_post(
+                    body=f"<p>Bonjour Denise Martin ({state})</p>",
+                    partner_ids=partner.ids,
+                    message_type="comment",
+                    subtype_xmlid="mail.mt_comment",
+                    force_send=False,
+                )
+                for state in ("queued", "sent")
+            )
+        mails = self._request_mails(request)
+        mails.filtered(lambda m: m.mail_message_id == sent).state = "sent"
+        queued_mail = mails.filtered(lambda m: m.mail_message_id == queued)
+        self.assertEqual(queued_mail.state, "outgoing")
         with freeze_time(LATER):
             self.Request._cron_anonymize_expired_requests()
         request.invalidate_recordset()
@@ -153,9 +169,12 @@ class TestCitizenRequestPrivacy(CitizenRequestCommon):
             )
         )
         mails = self._request_mails(request)
+        self.assertTrue(mails)
         self.assertFalse(
             [m for m in mails if m.body_html or m.email_to or m.recipient_ids]
         )
+        self.assertEqual(queued_mail.state, "cancel", "the queued email never leaves")
+        self.assertIn("sent", mails.mapped("state"), "a sent email stays, empty")
         self.assertNotIn(partner, request.message_partner_ids)
         rating = self.env["rating.rating"].search(
             [("res_model", "=", "citizen.request"), ("res_id", "=", request.id)]
