@@ -149,15 +149,18 @@ class CitizenRequest(models.Model):
 
     @api.model
     def _cron_anonymize_expired_requests(self, batch_size=ANONYMISATION_BATCH_SIZE):
-        """Anonymise the closed requests whose retention period is over.
+        """Anonymise the closed requests whose retention period is over, and
+        those of accepted erasure requests as soon as they are closed.
 
         Run by the scheduled action, it anonymises one batch and reports its
         progress: the scheduler commits and calls it again while requests
         remain. Called directly, it goes through every batch in the current
         transaction, emptying the cache between batches.
         """
-        # sudo: the job runs for every company and must see every request.
+        # sudo: the job runs for every company and must see every request
+        # and every accepted erasure.
         Request = self.sudo().with_context(active_test=False)
+        self.env["citizen.erasure.request"].sudo()._complete_accepted_erasures()
         reason = self.env._("Retention period of the category is over.")
         done = self._process_in_batches(
             Request,

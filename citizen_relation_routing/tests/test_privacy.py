@@ -136,6 +136,8 @@ class TestRoutingPrivacy(CitizenRoutingCommon):
             [("request_id", "=", request.id)]
         )
         self.assertEqual(escalation.kind, "deadline")
+        logs = self.env["citizen.audit.log"].search([])
+        self._assert_no_trace(logs.mapped("reference") + logs.mapped("details"), "log")
 
     def test_erasure_reaches_every_copy(self):
         request, order = self._handled_request()
@@ -146,9 +148,17 @@ class TestRoutingPrivacy(CitizenRoutingCommon):
         )
         erasure.action_accept()
         self._assert_every_copy_clean(request, order)
+        # the contact is anonymised in place
+        self.assertEqual(
+            erasure.with_context(active_test=False).partner_id, self.citizen
+        )
+        self.assertEqual(self.citizen.name, "Anonymised person")
+        self.assertFalse(self.citizen.email)
 
     def test_retention_reaches_every_copy(self):
         request, order = self._handled_request()
         with freeze_time(datetime(2027, 4, 1, 3, 0)):
             self.env["citizen.request"]._cron_anonymize_expired_requests()
         self._assert_every_copy_clean(request, order)
+        # the retention job anonymises requests, not contacts
+        self.assertEqual(self.citizen.name, "Marie Dupont")
