@@ -1,10 +1,24 @@
+import re
+
 from odoo import api, fields, models
+
+# What replaces a name found in the details of an entry being cleaned.
+ERASED = "[…]"
+# Shorter strings are not looked for: they would match ordinary words.
+MIN_ERASED_LENGTH = 3
 
 
 class CitizenAuditLog(models.Model):
     """Who did what, and when, on personal data: anonymisations, exports,
     erasure decisions. Entries are written by the code only: managers read
-    them, nobody has the right to change or delete them."""
+    them, nobody has the right to change or delete them.
+
+    An entry records references and ids, never a person's name: the
+    reference of a request, or the model and id of anything else (a
+    contact's or an erasure request's name is the person's). When an
+    erasure anonymises a contact, the entries about that person are cleaned
+    of what older versions wrote of them (:meth:`_forget_person`).
+    """
 
     _name = "citizen.audit.log"
     _description = "Citizen Relation Audit Log"
@@ -47,9 +61,9 @@ class CitizenAuditLog(models.Model):
 
         :param str action: one of the ``action`` selection values
         :param records: the records concerned (any model), or None
-        :param str details: what was done, in plain text
+        :param str details: what was done, in plain text, naming nobody
         :param dict references: {record id: reference} to record instead of
-            the display name (used when the name is itself personal data)
+            :meth:`_get_reference`
         """
         references = references or {}
         if not records:
@@ -60,7 +74,8 @@ class CitizenAuditLog(models.Model):
                     "action": action,
                     "res_model": record._name,
                     "res_id": record.id,
-                    "reference": references.get(record.id, record.display_name),
+                    "reference": references.get(record.id)
+                    or self._get_reference(record),
                     "details": details,
                     "company_id": (
                         record.company_id.id
@@ -72,3 +87,54 @@ class CitizenAuditLog(models.Model):
             ]
         # sudo: nobody may write the log by hand; entries come from here only.
         return self.sudo().create(values)
+
+    @api.model
+    def _get_reference(self, record):
+        """What identifies ``record`` in the log without naming anybody: the
+        reference of a citizen request, the model and id of any other record
+        (a contact's name, or an erasure request's, is the person's).
+        Extension hook for models with a reference of their own."""
+        if record._name == "citizen.request":
+            return record.name
+        return f"{record._name},{record.id}"
+
+    @api.model
+    def _forget_person(self, partner, names):
+        """Clean the entries about ``partner`` (their exports, their erasure
+        requests) of ``names`` (the person's name, email...), which versions
+        before 18.0.1.3.0 wrote as reference or in the details. Called when
+        the person's contact is anonymised."""
+        erasures = (
+            self.env["citizen.erasure.request"]
+            .sudo()
+            .with_context(active_test=False)
+            .search([("partner_id", "=", partner.id)])
+        )
+        entries = self.sudo().search(
+            [
+                "|",
+                "&",
+                ("res_model", "=", "res.partner"),
+                ("res_id", "=", partner.id),
+                "&",
+                ("res_model", "=", "citizen.erasure.request"),
+                ("res_id", "in", erasures.ids),
+            ]
+        )
+        patterns = [
+            re.compile(re.escape(name), re.IGNORECASE)
+            for name in {name.strip() for name in names if name}
+            if len(name) >= MIN_ERASED_LENGTH
+        ]
+        for entry in entries:
+            details = entry.details or ""
+            for pattern in patterns:
+                details = pattern.sub(ERASED, details)
+            # the log is read-only for everyone: only the code cleans it
+            entry.write(
+                {
+                    "reference": f"{entry.res_model},{entry.res_id}",
+                    "details": details or False,
+                }
+            )
+        return entries

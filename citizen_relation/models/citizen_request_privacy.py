@@ -149,15 +149,18 @@ class CitizenRequest(models.Model):
 
     @api.model
     def _cron_anonymize_expired_requests(self, batch_size=ANONYMISATION_BATCH_SIZE):
-        """Anonymise the closed requests whose retention period is over.
+        """Anonymise the closed requests whose retention period is over, and
+        those of accepted erasure requests as soon as they are closed.
 
         Run by the scheduled action, it anonymises one batch and reports its
         progress: the scheduler commits and calls it again while requests
         remain. Called directly, it goes through every batch in the current
         transaction, emptying the cache between batches.
         """
-        # sudo: the job runs for every company and must see every request.
+        # sudo: the job runs for every company and must see every request
+        # and every accepted erasure.
         Request = self.sudo().with_context(active_test=False)
+        self.env["citizen.erasure.request"].sudo()._complete_accepted_erasures()
         reason = self.env._("Retention period of the category is over.")
         done = self._process_in_batches(
             Request,
@@ -190,8 +193,9 @@ class CitizenRequest(models.Model):
         }
 
     def _anonymize(self, reason):
-        """Erase the personal data of the requests, their thread included,
-        and log it. Requests already anonymised are left as they are."""
+        """Erase the personal data of the requests and of every copy made of
+        it (thread, work orders...: :meth:`_anonymize_copies`), and log it.
+        Requests already anonymised are left as they are."""
         requests = self.sudo().filtered(lambda r: not r.is_anonymized)
         if not requests:
             return requests
@@ -203,8 +207,24 @@ class CitizenRequest(models.Model):
         )
         requests._round_coordinates()
         requests._anonymize_thread(list(values))
+        requests._anonymize_copies()
         self.env["citizen.audit.log"]._log("anonymisation", requests, details=reason)
         return requests
+
+    def _anonymize_copies(self):
+        """Erase the copies of the requests' personal data that other records
+        hold. Called by :meth:`_anonymize` as superuser, once per batch, after
+        the requests and their own thread were erased.
+
+        Extension hook: a module whose records copy data of a request (title,
+        description, address, photos, messages, free-text reasons...) extends
+        it, calls ``super()`` and erases its copies, usually with
+        :meth:`_anonymize_records_thread` for their chatter. What the request
+        keeps (reference, category, dates, district, city, rounded
+        coordinates, figures) may stay on the copies too. The core makes no
+        copy outside the request's thread.
+        """
+        return
 
     def _round_coordinates(self):
         """Keep the area of the requests on the map, not the exact place."""
@@ -223,18 +243,59 @@ class CitizenRequest(models.Model):
         self.invalidate_recordset(["latitude", "longitude"])
 
     def _anonymize_thread(self, field_names):
-        """Erase the chatter of the requests: message contents, recipients,
-        attachments (photos), outgoing emails, ratings' comments, followers
-        who are not staff, activities, and the tracked old values of the
-        erased fields."""
-        domain = [("model", "=", self._name), ("res_id", "in", self.ids)]
+        """Erase the chatter of the requests (see
+        :meth:`_anonymize_records_thread`), their activities and their
+        ratings' comments."""
+        self.activity_ids.unlink()
+        self._anonymize_records_thread(self, field_names)
+        self.env["rating.rating"].sudo().search(
+            [("res_model", "=", self._name), ("res_id", "in", self.ids)]
+        ).write({"feedback": False, "partner_id": False})
+
+    @api.model
+    def _anonymize_records_thread(self, records, field_names):
+        """Erase the chatter of ``records`` (any model with a thread: the
+        requests, or records copied from them): message contents and
+        recipients, attachments (photos), emails, followers who are not
+        staff, the notes of activities, and the tracked values of the erased
+        fields ``field_names`` and of the contacts.
+
+        The messages stay, with their date, subtype and staff author: the
+        history of the handling survives, not its content.
+        """
+        records = records.sudo()
+        domain = [("model", "=", records._name), ("res_id", "in", records.ids)]
         messages = self.env["mail.message"].sudo().search(domain)
         attachments = (
             self.env["ir.attachment"]
             .sudo()
-            .search([("res_model", "=", self._name), ("res_id", "in", self.ids)])
+            .search([("res_model", "=", records._name), ("res_id", "in", records.ids)])
         ) | messages.attachment_ids
         attachments.unlink()
+        self._erase_emails(messages)
+        self._erase_messages(records, messages)
+        contact_fields = [
+            name
+            for name, field in records._fields.items()
+            if field.type in ("many2one", "many2many")
+            and field.comodel_name == "res.partner"
+        ]
+        self._erase_tracking_values(records, [*field_names, *contact_fields])
+        followers = (
+            self.env["mail.followers"]
+            .sudo()
+            .search([("res_model", "=", records._name), ("res_id", "in", records.ids)])
+        )
+        followers.filtered(
+            lambda f: not f.partner_id.user_ids.filtered(lambda u: not u.share)
+        ).unlink()
+        if "activity_ids" in records._fields:
+            records.activity_ids.write({"summary": False, "note": False})
+
+    @api.model
+    def _erase_emails(self, messages):
+        """Emails of ``messages``: those not sent yet never leave, those sent
+        are kept, empty."""
         mails = (
             self.env["mail.mail"]
             .sudo()
@@ -253,6 +314,11 @@ class CitizenRequest(models.Model):
         mails.filtered(lambda m: m.state in ("outgoing", "exception")).write(
             {"state": "cancel"}
         )
+
+    @api.model
+    def _erase_messages(self, records, messages):
+        """Contents, senders who are not staff, recipients, reactions and
+        link previews of ``messages`` posted on ``records``."""
         staff = messages.author_id.filtered(
             lambda p: p.user_ids.filtered(lambda u: not u.share)
         )
@@ -269,36 +335,46 @@ class CitizenRequest(models.Model):
                 "partner_ids": [Command.clear()],
             }
         )
+        self._rename_messages(records, messages)
         messages.notification_ids.unlink()
         messages.reaction_ids.unlink()
         messages.link_preview_ids.unlink()
+
+    @api.model
+    def _rename_messages(self, records, messages):
+        """Messages keep the name of their record as it was when they were
+        posted (a work order's name carries the request's title): give them
+        the record's current name."""
+        names = {record.id: record.display_name for record in records}
+        for name, renamed in (
+            messages.filtered(lambda m: m.record_name != names.get(m.res_id))
+            .grouped(lambda m: names.get(m.res_id))
+            .items()
+        ):
+            renamed.write({"record_name": name or False})
+
+    @api.model
+    def _erase_tracking_values(self, records, field_names):
+        """Delete the tracked old and new values of the fields ``field_names``
+        of ``records``: the history of a change must not keep what the change
+        erased."""
         self.env["mail.tracking.value"].sudo().search(
             [
-                ("mail_message_id", "in", messages.ids),
-                ("field_id.name", "in", field_names),
-                ("field_id.model", "=", self._name),
+                ("mail_message_id.model", "=", records._name),
+                ("mail_message_id.res_id", "in", records.ids),
+                ("field_id.model", "=", records._name),
+                ("field_id.name", "in", list(field_names)),
             ]
         ).unlink()
-        self.env["rating.rating"].sudo().search(
-            [("res_model", "=", self._name), ("res_id", "in", self.ids)]
-        ).write({"feedback": False, "partner_id": False})
-        followers = (
-            self.env["mail.followers"]
-            .sudo()
-            .search([("res_model", "=", self._name), ("res_id", "in", self.ids)])
-        )
-        followers.filtered(
-            lambda f: not f.partner_id.user_ids.filtered(lambda u: not u.share)
-        ).unlink()
-        self.activity_ids.unlink()
 
     def action_anonymize(self):
         """Anonymise closed requests now (managers, e.g. after an accepted
         erasure request)."""
         self.check_access("write")
         self._check_personal_data_access()
+        # who did it is the entry's user: the log names nobody in its text
         return self.filtered("is_closed")._anonymize(
-            self.env._("Anonymised on request by %s.", self.env.user.name)
+            self.env._("Anonymised on request of a manager.")
         )
 
     # ------------------------------------------------------------------

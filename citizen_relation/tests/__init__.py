@@ -1,1 +1,2 @@
+from . import test_citizen_request_photos
 from . import test_citizen_request_ratings_access

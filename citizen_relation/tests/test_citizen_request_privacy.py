@@ -1,4 +1,5 @@
 import base64
+import importlib.util
 import json
 from datetime import datetime
 
@@ -6,6 +7,7 @@ from freezegun import freeze_time
 
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import tagged
+from odoo.tools.misc import file_path
 
 from .common import NOW, CitizenRequestCommon
 
@@ -106,6 +108,22 @@ class TestCitizenRequestPrivacy(CitizenRequestCommon):
         reference, closed = request.name, request.date_closed
         deadline, received = request.date_deadline, request.date_received
         self.assertTrue(self._attachments(request))
+        # an email still waiting in the queue, and one already sent
+        with freeze_time(CLOSED_ON):
+            queued, sent = (
+                request.message_post(
+                    body=f"<p>Bonjour Denise Martin ({state})</p>",
+                    partner_ids=partner.ids,
+                    message_type="comment",
+                    subtype_xmlid="mail.mt_comment",
+                    force_send=False,
+                )
+                for state in ("queued", "sent")
+            )
+        mails = self._request_mails(request)
+        mails.filtered(lambda m: m.mail_message_id == sent).state = "sent"
+        queued_mail = mails.filtered(lambda m: m.mail_message_id == queued)
+        self.assertEqual(queued_mail.state, "outgoing")
         with freeze_time(LATER):
             self.Request._cron_anonymize_expired_requests()
         request.invalidate_recordset()
@@ -153,9 +171,12 @@ class TestCitizenRequestPrivacy(CitizenRequestCommon):
             )
         )
         mails = self._request_mails(request)
+        self.assertTrue(mails)
         self.assertFalse(
             [m for m in mails if m.body_html or m.email_to or m.recipient_ids]
         )
+        self.assertEqual(queued_mail.state, "cancel", "the queued email never leaves")
+        self.assertIn("sent", mails.mapped("state"), "a sent email stays, empty")
         self.assertNotIn(partner, request.message_partner_ids)
         rating = self.env["rating.rating"].search(
             [("res_model", "=", "citizen.request"), ("res_id", "=", request.id)]
@@ -294,6 +315,9 @@ class TestCitizenRequestPrivacy(CitizenRequestCommon):
         self.assertEqual(log.res_model, "res.partner")
         self.assertEqual(log.res_id, self.partner_citizen.id)
         self.assertEqual(log.date, NOW)
+        # regression: the reference was the person's name
+        self.assertEqual(log.reference, f"res.partner,{self.partner_citizen.id}")
+        self.assertNotIn("Denise", f"{log.reference} {log.details}")
 
         with self.assertRaises(AccessError):
             self._run_export_action(self.user_agent)
@@ -346,6 +370,12 @@ class TestCitizenRequestPrivacy(CitizenRequestCommon):
         )
         self.assertEqual(log.res_id, erasure.id)
         self.assertEqual(log.user_id, self.user_manager)
+        # regression: "Erasure request of Denise Martin"
+        self.assertEqual(log.reference, f"citizen.erasure.request,{erasure.id}")
+        self.assertEqual(log.details, "1 closed requests anonymised.")
+        # the contact is still needed for the open request
+        self.assertFalse(erasure.date_completed)
+        self.assertEqual(self.partner_citizen.name, "Denise Martin")
         with self.assertRaises(UserError):
             erasure.action_refuse()
 
@@ -388,6 +418,151 @@ class TestCitizenRequestPrivacy(CitizenRequestCommon):
         )
         agent_erasure.with_user(self.user_manager).action_accept()
         self.assertTrue(self.user_agent.active)
+        self.assertEqual(self.user_agent.partner_id.name, "Agnès Voirie")
+        self.assertIn("staff account", agent_erasure.decision_note)
+
+    def test_erasure_anonymises_contact_in_place(self):
+        """Regression: after an accepted erasure, the contact kept the
+        person's name, email, phone and street, the history of its changes
+        kept the old ones, and the audit log kept their name. The contact is
+        now anonymised in place and archived, so the register keeps its
+        link; the log keeps ids."""
+        partner = self.partner_citizen
+        partner.write(
+            {
+                "phone": "06 12 34 56 78",
+                "mobile": "07 98 76 54 32",
+                "street": "12 rue Victor Hugo",
+                "zip": "76540",
+                "city": "Valmont",
+                "comment": "<p>Allergique aux piqûres</p>",
+            }
+        )
+        # a change tracked on the contact keeps the old address
+        partner.email = "denise.m@example.net"
+        self.flush_tracking()
+        request = self._closed_request(partner_id=partner.id)
+        # an entry written by an earlier version, with the person's name
+        old_entry = self.env["citizen.audit.log"]._log(
+            "export", partner, references={partner.id: "Denise Martin"}
+        )
+        old_entry.details = "Export for Denise Martin (denise.m@example.net)."
+        with freeze_time(NOW):
+            erasure = (
+                self.env["citizen.erasure.request"]
+                .with_user(self.user_manager)
+                .create({"partner_id": partner.id})
+            )
+            erasure.action_accept()
+        self.assertTrue(request.is_anonymized)
+        self.assertEqual(erasure.date_completed, NOW)
+        self.assertIn("The contact was anonymised and archived.", erasure.decision_note)
+        partner = erasure.with_context(active_test=False).partner_id
+        self.assertEqual(partner, self.partner_citizen, "the register keeps its link")
+        self.assertEqual(partner.name, "Anonymised person")
+        self.assertFalse(partner.active)
+        for field in ("email", "phone", "mobile", "street", "zip", "city", "comment"):
+            self.assertFalse(partner[field], field)
+        self.assertFalse(partner.email_normalized)
+        self.assertFalse(partner.image_1920)
+        self.assertEqual(self.user_citizen.name, "Anonymised person")
+        trackings = self.env["mail.tracking.value"].search(
+            [
+                ("mail_message_id.model", "=", "res.partner"),
+                ("mail_message_id.res_id", "=", partner.id),
+            ]
+        )
+        self.assertFalse(
+            trackings.filtered(
+                lambda t: "denise" in f"{t.old_value_char} {t.new_value_char}".lower()
+            )
+        )
+        logs = self.env["citizen.audit.log"].search([])
+        self.assertFalse(
+            [
+                log
+                for log in logs
+                if "denise" in f"{log.reference} {log.details}".lower()
+            ]
+        )
+        self.assertEqual(old_entry.reference, f"res.partner,{partner.id}")
+        self.assertEqual(old_entry.details, "Export for […] ([…]).")
+        self.assertTrue(
+            logs.filtered(
+                lambda log: log.action == "anonymisation"
+                and log.res_model == "res.partner"
+                and log.res_id == partner.id
+            )
+        )
+
+    def test_erasure_completed_once_requests_closed(self):
+        """A request open when the erasure was accepted is anonymised by the
+        nightly job once closed, retention or not; the contact is then
+        anonymised and the erasure completed."""
+        with freeze_time(NOW):
+            request = self._create_request(partner_id=self.partner_citizen.id)
+            erasure = (
+                self.env["citizen.erasure.request"]
+                .with_user(self.user_manager)
+                .create({"partner_id": self.partner_citizen.id})
+            )
+            erasure.action_accept()
+            self.Request._cron_anonymize_expired_requests()
+        self.assertFalse(request.is_anonymized, "still handled")
+        self.assertFalse(erasure.date_completed)
+        self.assertTrue(self.partner_citizen.active)
+        request.action_close()
+        with freeze_time(NOW):
+            self.Request._cron_anonymize_expired_requests()
+        self.assertTrue(request.is_anonymized)
+        self.assertEqual(erasure.anonymized_count, 1)
+        self.assertEqual(erasure.date_completed, NOW)
+        self.assertEqual(self.partner_citizen.name, "Anonymised person")
+        self.assertFalse(self.user_citizen.active)
+
+    def test_audit_log_names_removed_on_upgrade(self):
+        """The upgrade to 18.0.1.3.0 rewrites the entries that named a person:
+        references of contacts and erasure requests, notes copied into the
+        decisions."""
+        with freeze_time(NOW):
+            request = self._closed_request(partner_id=self.partner_citizen.id)
+        erasure = self.env["citizen.erasure.request"].create(
+            {
+                "partner_id": self.partner_citizen.id,
+                "state": "refused",
+                "refusal_reason": "legal_claims",
+                "decision_note": "Mme Denise Martin conteste une amende.",
+            }
+        )
+        Log = self.env["citizen.audit.log"]
+        old = Log._log(
+            "export",
+            self.partner_citizen,
+            references={self.partner_citizen.id: "Denise Martin"},
+        )
+        old |= Log._log(
+            "erasure_refused",
+            erasure,
+            details="Legal claims. Mme Denise Martin conteste une amende.",
+            references={erasure.id: "Erasure request of Denise Martin"},
+        )
+        old |= Log._log("anonymisation", request, details="Retention.")
+        path = file_path("citizen_relation/migrations/18.0.1.3.0/post-migration.py")
+        spec = importlib.util.spec_from_file_location("post_migration", path)
+        migration = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(migration)
+        migration.migrate(self.env.cr, "18.0.1.2.0")
+        old.invalidate_recordset()
+        self.assertEqual(
+            old.mapped("reference"),
+            [
+                f"res.partner,{self.partner_citizen.id}",
+                f"citizen.erasure.request,{erasure.id}",
+                request.name,
+            ],
+        )
+        self.assertEqual(old[1].details, "Legal claims")
+        self.assertEqual(old[2].details, "Retention.")
 
     def test_erasure_refused(self):
         """A refusal needs a reason; it is logged, nothing is erased."""
@@ -411,7 +586,9 @@ class TestCitizenRequestPrivacy(CitizenRequestCommon):
         self.assertFalse(request.is_anonymized)
         log = self.env["citizen.audit.log"].search([("action", "=", "erasure_refused")])
         self.assertIn("public interest", log.details)
-        self.assertIn("Request still being handled.", log.details)
+        # the note stays on the decision; the log copies no free text
+        self.assertNotIn("Request still being handled.", log.details)
+        self.assertEqual(erasure.decision_note, "Request still being handled.")
         # an agent decides nothing
         other = self.env["citizen.erasure.request"].create(
             {"partner_id": self.partner_citizen.id}

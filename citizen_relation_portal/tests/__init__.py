@@ -2,6 +2,7 @@ from . import test_api_client
 from . import test_intake
 from . import test_open311
 from . import test_open311_privacy
+from . import test_photos
 from . import test_portal
 from . import test_request_form
 from . import test_routes

@@ -8,3 +8,4 @@ from . import citizen_request_escalation
 from . import citizen_request
 from . import maintenance_request
 from . import fleet_vehicle
+from . import citizen_request_privacy
