@@ -35,6 +35,7 @@
         "views/citizen_relation_menus.xml",
     ],
     "demo": [
+        "demo/res_lang_demo.xml",
         "demo/res_partner_demo.xml",
         "demo/citizen_request_demo.xml",
     ],
