@@ -11,3 +11,4 @@ from . import res_partner
 from . import res_config_settings
 from . import ir_sequence
 from . import resource_calendar
+from . import ir_actions_report
