@@ -36,6 +36,7 @@ def addon_data(addon):
         for path in sorted(root.rglob("*"))
         if path.is_file()
         and path.suffix not in (".py", ".pyc")
+        and path.name != "pyproject.toml"  # the addon's own wheel (whool)
         and "__pycache__" not in path.parts
     ]
 

@@ -5,6 +5,7 @@
     "version": "18.0.1.3.0",
     "category": "Services/Citizen Relation",
     "license": "LGPL-3",
+    "development_status": "Beta",
     "author": "Citizen Relation for Odoo contributors",
     "website": "https://github.com/citizen-relation/citizen-relation",
     "depends": ["mail", "portal", "base_automation", "rating", "resource"],
@@ -35,6 +36,7 @@
         "views/citizen_relation_menus.xml",
     ],
     "demo": [
+        "demo/res_lang_demo.xml",
         "demo/res_partner_demo.xml",
         "demo/citizen_request_demo.xml",
     ],

@@ -5,6 +5,7 @@
     "version": "18.0.1.0.0",
     "category": "Services/Citizen Relation",
     "license": "LGPL-3",
+    "development_status": "Beta",
     "author": "Citizen Relation for Odoo contributors",
     "website": "https://github.com/citizen-relation/citizen-relation",
     "depends": ["citizen_relation", "hr", "maintenance", "fleet"],

@@ -1,5 +1,9 @@
 """Generate each addon's README.rst from its readme/*.md fragments (OCA layout).
 
+The OCA's own generator, oca-gen-addon-readme, ships in oca-maintainers-tools,
+which is not published on PyPI (the OCA installs it from its git repository):
+this script follows its layout from the same fragments and manifest keys.
+
 Usage: python tools/gen_readme.py [--check] [ADDON ...]
 
 With --check, write nothing and exit 1 when a README.rst is missing or stale.
@@ -77,7 +81,16 @@ def render(addon_dir):
         "..\n   This file is generated from the readme/*.md fragments by\n"
         "   tools/gen_readme.py: edit those, not this file.",
         f"**{manifest.get('summary', '').strip()}**" if manifest.get("summary") else "",
-        f"License: {manifest['license']}. Version {manifest['version']}.",
+        " ".join(
+            part
+            for part in (
+                f"Development status: {manifest['development_status']}."
+                if manifest.get("development_status")
+                else "",
+                f"License: {manifest['license']}. Version {manifest['version']}.",
+            )
+            if part
+        ),
     ]
     fragments = {
         name: (readme / name).read_text(encoding="utf-8")

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Prepare everything `make run` and `make test` need, idempotently:
-# the Odoo 18.0 tree, system packages (PostgreSQL, Chromium, wkhtmltopdf),
+# the Odoo 18.0 tree, system packages (PostgreSQL, Chromium, wkhtmltopdf,
+# the DejaVu fonts, poppler-utils),
 # a running PostgreSQL with a role for the current user, the virtualenv,
 # and the Odoo configuration file. A second run only checks.
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
@@ -33,6 +34,10 @@ missing_packages() {
     command -v chromium >/dev/null 2>&1 || command -v google-chrome >/dev/null 2>&1 ||
         pkgs+=(chromium)
     command -v wkhtmltopdf >/dev/null 2>&1 || pkgs+=(wkhtmltopdf)
+    # The receipt's font, which wkhtmltopdf embeds as text, and pdftotext and
+    # pdfinfo, with which the tests read the receipt's PDF.
+    [ -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] || pkgs+=(fonts-dejavu-core)
+    command -v pdftotext >/dev/null 2>&1 || pkgs+=(poppler-utils)
     # Headers some of Odoo's pinned requirements compile against.
     [ -f /usr/include/postgresql/libpq-fe.h ] || pkgs+=(libpq-dev)
     echo "${pkgs[@]}"
@@ -49,7 +54,7 @@ ensure_system_packages() {
             >"$BUILD/apt.log" 2>&1 &&
         # shellcheck disable=SC2086
         as_root env DEBIAN_FRONTEND=noninteractive \
-            apt-get install -y -qq --no-install-recommends $pkgs fonts-dejavu-core \
+            apt-get install -y -qq --no-install-recommends $pkgs \
             >>"$BUILD/apt.log" 2>&1; then
         return 0
     fi

@@ -12,3 +12,4 @@ from . import res_config_settings
 from . import ir_sequence
 from . import resource_calendar
 from . import ir_attachment
+from . import ir_actions_report
