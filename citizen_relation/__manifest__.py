@@ -2,7 +2,7 @@
     "name": "Citizen Relation",
     "summary": "One request desk for every channel: references, legal "
     "acknowledgement, deadlines, duplicates and channel equality reports",
-    "version": "18.0.1.2.0",
+    "version": "18.0.1.3.0",
     "category": "Services/Citizen Relation",
     "license": "LGPL-3",
     "author": "Citizen Relation for Odoo contributors",

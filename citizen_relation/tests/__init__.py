@@ -1,0 +1,2 @@
+from . import test_citizen_request_identity
+from . import test_citizen_request_signed_link
