@@ -10,6 +10,7 @@ DEFAULT_LIMITS = {
     "email": (5, 1440),
     "track": (20, 60),
     "api": (120, 60),
+    "confirm": (3, 1440),
 }
 
 
@@ -32,6 +33,7 @@ class CitizenSubmissionThrottle(models.Model):
             ("email", "Email"),
             ("track", "Tracking"),
             ("api", "API client"),
+            ("confirm", "Email confirmation"),
         ],
         required=True,
     )
