@@ -3,7 +3,7 @@ import json
 from odoo import http
 from odoo.exceptions import AccessError, MissingError
 from odoo.http import content_disposition, request
-from odoo.tools import consteq, plaintext2html
+from odoo.tools import consteq, email_normalize, plaintext2html
 
 from odoo.addons.portal.controllers.portal import CustomerPortal
 from odoo.addons.portal.controllers.portal import pager as portal_pager
@@ -241,7 +241,11 @@ class CitizenRequestPortal(CustomerPortal):
     def on_account_update(self, values, partner):
         res = super().on_account_update(values, partner)
         email = values.get("email")
-        if email and partner._citizen_email_change_needs_confirmation(email):
+        if (
+            email
+            and email_normalize(email, strict=False) != partner.email_normalized
+            and partner._citizen_email_change_needs_confirmation(email)
+        ):
             # The account keeps its address until the new one is confirmed by
             # the link sent to it: typing an address proves nothing.
             values["email"] = partner.email

@@ -305,3 +305,36 @@ class TestPortalIdentity(CitizenPortalCase):
         self.assertEqual(len(message), 1)
         self.assertFalse(message.author_id)
         self.assertIn("Someone", message.email_from)
+
+    def test_account_opened_on_the_website_holds_no_typed_address(self):
+        """With free sign-up on the website (*Customer Account: Free sign up*),
+        anybody opens an account with any address: the address is not
+        confirmed, so the requests and emails given with it stay their
+        owner's, until the account proves receiving mail at it."""
+        self.env["website"].search([]).auth_signup_uninvited = "b2c"
+        self.authenticate(None, None)
+        response = self.url_open(
+            "/web/signup",
+            data={
+                "csrf_token": self.csrf_token(),
+                "login": "gaston.leroy@example.org",
+                "name": "Faux Gaston",
+                "password": "Xq7-signup-test",
+                "confirm_password": "Xq7-signup-test",
+            },
+        )
+        self.assertEqual(response.status_code, 200)
+        account = self.env["res.users"].search(
+            [("login", "=", "gaston.leroy@example.org")]
+        )
+        self.assertTrue(account, "the account was opened")
+        self.assertFalse(account.partner_id.citizen_confirmed_email)
+        self.authenticate(None, None)
+        self._web_form()
+        web = self.env["citizen.request"].search([("title", "=", "Leak again")])
+        self.assertEqual(web.partner_id, self.gaston)
+        self.authenticate("gaston.leroy@example.org", "Xq7-signup-test")
+        self.assertNotIn(web.name, self.url_open("/my/requests").text)
+        data = self.url_open("/my/requests/personal-data").json()
+        self.assertFalse(data["requests"])
+        self.assertIn("o_citizen_email_unconfirmed", self.url_open("/my/account").text)
