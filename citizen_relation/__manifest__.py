@@ -2,7 +2,7 @@
     "name": "Citizen Relation",
     "summary": "One request desk for every channel: references, legal "
     "acknowledgement, deadlines, duplicates and channel equality reports",
-    "version": "18.0.1.3.0",
+    "version": "18.0.1.4.0",
     "category": "Services/Citizen Relation",
     "license": "LGPL-3",
     "development_status": "Beta",

@@ -16,6 +16,7 @@
         "data/citizen_request_category_data.xml",
         "data/mail_template_data.xml",
         "views/citizen_request_portal_templates.xml",
+        "views/portal_account_templates.xml",
         "views/citizen_request_form_templates.xml",
         "views/citizen_api_client_views.xml",
         "views/citizen_request_views.xml",

@@ -1,1 +1,2 @@
+from . import portal_chatter
 from . import rating

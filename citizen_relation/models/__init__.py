@@ -5,6 +5,7 @@ from . import citizen_request
 from . import citizen_request_privacy
 from . import citizen_audit_log
 from . import citizen_erasure_request
+from . import mail_message
 from . import mail_thread
 from . import ir_config_parameter
 from . import res_partner

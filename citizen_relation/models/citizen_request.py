@@ -10,6 +10,7 @@ from odoo.osv import expression
 from odoo.tools.mail import email_split_tuples
 
 from odoo.addons.base.models.ir_sequence import _select_nextval
+from odoo.addons.portal.utils import validate_thread_with_hash_pid
 
 from .citizen_request_category import PRIORITIES
 
@@ -639,6 +640,10 @@ class CitizenRequest(models.Model):
             "partner_share": True,
             "email_normalized": tools.email_normalize(email, strict=False) or False,
         }
+        # The address the request came with: the contact made for it is the
+        # town's record of whoever uses this address (no account can be
+        # reached through it without an invitation sent to the address).
+        values["citizen_confirmed_email"] = values["email_normalized"]
         if not phone:
             values["phone_sanitized"] = False
         # sudo: the requester is created from the details they gave
@@ -648,19 +653,36 @@ class CitizenRequest(models.Model):
 
     @api.model
     def _match_partner(self, email, phone):
+        """Existing contact that the details given with a request designate,
+        or an empty recordset (a contact is then created for the request).
+
+        Details typed by a requester (or in their name) prove no identity:
+
+        - an email designates the contact that confirmed it
+          (``citizen_confirmed_email``), never one whose owner typed it
+          alone, and preferably a portal account;
+        - a phone is used only when no email was given, written in full
+          (never a part of a number), and designates only a contact that
+          has no user account: a number proves nobody's access to one;
+        - neither ever designates a member of the staff.
+        """
         # sudo: only used to link a request to an existing partner.
         Partner = self.env["res.partner"].sudo().with_context(active_test=True)
+        not_staff = [("user_ids", "not any", [("share", "=", False)])]
         email = tools.email_normalize(email) if email else False
         if email:
-            partner = Partner.search(
-                [("email_normalized", "=", email)], order="id", limit=1
+            partners = Partner.search(
+                [("citizen_confirmed_email", "=", email), *not_staff],
+                order="id",
+                limit=10,
             )
-            if partner:
-                return partner
-        # the last digits of the phone, stored and indexed on the partner
+            return partners.filtered("user_ids")[:1] or partners[:1]
+        # the whole number, stored and indexed on the partner
         phone_domain = Partner._get_citizen_phone_domain(phone)
         if phone_domain:
-            return Partner.search(phone_domain, order="id", limit=1)
+            return Partner.search(
+                [*phone_domain, ("user_ids", "=", False)], order="id", limit=1
+            )
         return Partner
 
     def _subscribe_requester(self):
@@ -702,6 +724,88 @@ class CitizenRequest(models.Model):
                 customer_ids=partner.filtered("partner_share").ids,
                 check_existing=False,
             )
+
+    # ------------------------------------------------------------------
+    # Identity: whose request it is, and what its signed link shows
+    # ------------------------------------------------------------------
+    # The access token of a request (in the link of its emails, of the page
+    # shown after the web form, of a connector's answer) proves that its
+    # holder received the link, not who they are: the form's visitor may have
+    # typed anybody's address. Its holder reads and answers the request, but
+    # is never shown the contact the request was linked to (name, picture,
+    # account), and writes under the name and address given with the
+    # request, never as that contact nor as a member of the staff. The
+    # requester proves who they are by logging in, or through the link
+    # signed for them (``pid`` and ``hash``) that Odoo's notification emails
+    # carry.
+
+    @api.model
+    def _get_requests_of_account(self, partner):
+        """Requests the person of ``partner`` may take as theirs: their own and
+        their organisation's, and those given with the address they confirmed
+        (never with an address they only typed on their account)."""
+        domain = [("partner_id", "child_of", partner.commercial_partner_id.id)]
+        if partner.citizen_confirmed_email:
+            domain = expression.OR(
+                [
+                    domain,
+                    [("contact_email_search", "=", partner.citizen_confirmed_email)],
+                ]
+            )
+        # sudo: the callers checked who ``partner`` is (their own account).
+        return self.sudo().search(domain, order="date_received, id")
+
+    def _citizen_portal_viewer_is_requester(self, pid=None, _hash=None):
+        """Whether the current visitor of the request's portal page proved
+        being its requester: logged in as the requester (or as a member of
+        their organisation), or following the link signed for them."""
+        self.ensure_one()
+        requester = self.partner_id.commercial_partner_id
+        if not requester:
+            return False
+        user = self.env.user
+        if not user._is_public():
+            return user.partner_id.commercial_partner_id == requester
+        try:
+            signed = validate_thread_with_hash_pid(self.sudo(), _hash, pid)
+        except (TypeError, ValueError):
+            signed = False
+        return bool(
+            signed
+            and self.env["res.partner"].sudo().browse(int(pid)).commercial_partner_id
+            == requester
+        )
+
+    def _citizen_portal_hides_partner(self, partner, pid=None, _hash=None):
+        """Whether ``partner`` must not be shown to the current visitor of the
+        request's portal page: the requester (or their organisation) is
+        hidden from anyone outside the staff who did not prove being them."""
+        self.ensure_one()
+        return bool(
+            partner
+            and self.partner_id
+            and partner.commercial_partner_id == self.partner_id.commercial_partner_id
+            and not self.env.user._is_internal()
+            and not self._citizen_portal_viewer_is_requester(pid, _hash)
+        )
+
+    def _get_portal_requester_label(self):
+        """Name under which the holder of the signed link sees the requester's
+        messages, and writes: the name given with the request."""
+        self.ensure_one()
+        return self.contact_name or self.env._("Requester")
+
+    def _get_portal_guest_author_values(self):
+        """Author of a message written through the signed link by a visitor
+        who did not prove being the requester: the name and address given
+        with the request, linked to no contact."""
+        self.ensure_one()
+        name = self._get_portal_requester_label()
+        email = self.contact_email or self.company_id.email
+        return {
+            "author_id": False,
+            "email_from": tools.formataddr((name, email)) if email else name,
+        }
 
     # ------------------------------------------------------------------
     # Acknowledgement
@@ -1169,16 +1273,18 @@ class CitizenRequest(models.Model):
         values.setdefault("description", msg_dict.get("body"))
         values.setdefault("contact_email", email)
         values.setdefault("contact_name", name or email)
-        if msg_dict.get("author_id"):
-            values.setdefault("partner_id", msg_dict["author_id"])
-        elif "partner_id" not in values and (
-            normalized := tools.email_normalize(email)
-        ):
-            # The gateway found no contact with this address: the requester
-            # is created without looking for them again.
-            values["partner_id"] = self._create_requester(
+        if "partner_id" not in values and (normalized := tools.email_normalize(email)):
+            # The sender is found as on every channel (the contact that
+            # confirmed the address), not as the gateway finds authors (any
+            # account holding the address, confirmed or not).
+            requester = self._match_partner(
+                normalized, False
+            ) or self._create_requester(
                 (name or "").strip() or normalized, normalized, False
-            ).id
+            )
+            values["partner_id"] = requester.id
+            # the email opening the request is posted as its requester
+            msg_dict["author_id"] = requester.id
         if msg_dict.get("date"):
             values.setdefault("date_received", msg_dict["date"])
         values["date_received"] = min(

@@ -395,14 +395,15 @@ class CitizenRequest(models.Model):
     @api.model
     def _get_requests_held_on(self, partner):
         """Requests held on a person: theirs (or their organisation's
-        contacts'), or sent with their email address."""
+        contacts'), or sent with the email address they confirmed (an address
+        only typed on their account may be someone else's)."""
         domain = [("partner_id", "child_of", partner.id)]
-        if partner.email_normalized:
+        if partner.citizen_confirmed_email:
             domain = [
                 "|",
                 *domain,
                 # the address given is stored normalised: found on its index
-                ("contact_email_search", "=", partner.email_normalized),
+                ("contact_email_search", "=", partner.citizen_confirmed_email),
             ]
         # sudo: callers checked the access to personal data first.
         return self.sudo().search(domain, order="date_received, id")

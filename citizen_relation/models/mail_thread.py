@@ -5,7 +5,8 @@ from datetime import timedelta
 
 from markupsafe import Markup
 
-from odoo import api, fields, models
+from odoo import api, fields, models, tools
+from odoo.osv import expression
 from odoo.tools.mail import append_content_to_html
 
 _logger = logging.getLogger(__name__)
@@ -175,6 +176,55 @@ class MailThread(models.AbstractModel):
                     fallback,
                 )
                 part.set_param("charset", fallback)
+
+    # ------------------------------------------------------------------
+    # Who an incoming email comes from
+    # ------------------------------------------------------------------
+
+    @api.model
+    def _mail_find_user_for_gateway(self, email_value, alias=None):
+        """The account an incoming email is processed as must have confirmed
+        the sender's address: an account whose owner typed someone else's
+        address (on their portal page, or when signing up) is not that
+        person, and their emails are not its documents."""
+        user = super()._mail_find_user_for_gateway(email_value, alias=alias)
+        email = tools.email_normalize(email_value)
+        if user and user.sudo().partner_id.citizen_confirmed_email != email:
+            return self.env["res.users"]
+        return user
+
+    @api.model
+    def _routing_check_route(self, message, message_dict, route, raise_exception=True):
+        # The author of an incoming email is looked up among the contacts
+        # that confirmed its address only (see _mail_search_on_partner).
+        return super(
+            MailThread, self.with_context(citizen_confirmed_authors=True)
+        )._routing_check_route(
+            message, message_dict, route, raise_exception=raise_exception
+        )
+
+    def _citizen_confirmed_author_domain(self, normalized_emails, extra_domain):
+        if not self.env.context.get("citizen_confirmed_authors"):
+            return extra_domain
+        return expression.AND(
+            [extra_domain or [], [("citizen_confirmed_email", "in", normalized_emails)]]
+        )
+
+    def _mail_search_on_user(self, normalized_emails, extra_domain=False):
+        return super()._mail_search_on_user(
+            normalized_emails,
+            extra_domain=self._citizen_confirmed_author_domain(
+                normalized_emails, extra_domain
+            ),
+        )
+
+    def _mail_search_on_partner(self, normalized_emails, extra_domain=False):
+        return super()._mail_search_on_partner(
+            normalized_emails,
+            extra_domain=self._citizen_confirmed_author_domain(
+                normalized_emails, extra_domain
+            ),
+        )
 
     @api.model
     def _detect_loop_sender_domain(self, email_from_normalized):

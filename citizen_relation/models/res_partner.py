@@ -1,15 +1,47 @@
 import re
 
-from odoo import api, fields, models
+from odoo import api, fields, models, tools
+from odoo.tools import SQL
+from odoo.tools.sql import column_exists
 
-# Digits compared when a request gives only a phone number: the last nine, so
-# that "06 12 34 56 78", "+33 6 12 34 56 78" and "0033612345678" are one number.
-PHONE_KEY_DIGITS = 9
+# A French number written in full: nine digits after its 0 (or +33, 0033).
+FRENCH_NUMBER_DIGITS = 9
+# Country codes of metropolitan France and of the overseas departments,
+# whose numbers are the same nine digits written with or without them.
+FRENCH_COUNTRY_CODES = ("33", "262", "269", "590", "594", "596")
+# Fewest digits of a number written with another country's prefix.
+MIN_INTERNATIONAL_DIGITS = 8
 
 
 def phone_key(number):
-    """The last digits of a phone number, without spaces, dots or prefix."""
-    return re.sub(r"\D", "", number or "")[-PHONE_KEY_DIGITS:] or False
+    """The number as one string, however it was written: the nine digits of a
+    French number after its 0, +33 or 0033 ("06 12 34 56 78",
+    "+33 6 12 34 56 78" and "0033612345678" are all ``612345678``), "+" and
+    every digit of another country's number, the digits of anything else."""
+    raw = (number or "").strip()
+    digits = re.sub(r"\D", "", raw)
+    if raw.startswith("+") or digits.startswith("00"):
+        international = digits[2:] if digits.startswith("00") else digits
+        for code in FRENCH_COUNTRY_CODES:
+            national = international[len(code) :]
+            # +33 (0)6 12 34 56 78: the 0 some people keep after the prefix
+            if national.startswith("0"):
+                national = national[1:]
+            if international.startswith(code) and len(national) == FRENCH_NUMBER_DIGITS:
+                return national
+        return f"+{international}" if international else False
+    if len(digits) == FRENCH_NUMBER_DIGITS + 1 and digits.startswith("0"):
+        digits = digits[1:]
+    return digits or False
+
+
+def is_full_phone_key(key):
+    """Whether a key is a whole number, never a part of one."""
+    if not key:
+        return False
+    if key.startswith("+"):
+        return len(key) > MIN_INTERNATIONAL_DIGITS
+    return len(key) == FRENCH_NUMBER_DIGITS
 
 
 class ResPartner(models.Model):
@@ -17,6 +49,18 @@ class ResPartner(models.Model):
 
     # Every request from any channel looks its requester up by email.
     email_normalized = fields.Char(index=True)
+    # The address the contact is known to control: requests and incoming
+    # emails are matched on it, never on an address its owner typed alone.
+    citizen_confirmed_email = fields.Char(
+        string="Confirmed Email",
+        index="btree_not_null",
+        copy=False,
+        readonly=True,
+        help="Address this contact is known to control: written by the town's "
+        "staff, given when the contact was created from a request, or "
+        "confirmed by a link sent to it. Requests and emails are linked to "
+        "the contact through this address only.",
+    )
     # ... and by phone when it gives no email (phone and counter channels):
     # compared with "=", on an index, whatever the size of the town.
     citizen_phone_key = fields.Char(
@@ -25,7 +69,7 @@ class ResPartner(models.Model):
         store=True,
         precompute=True,
         index=True,
-        help="Last digits of the phone, to find the requester of a request.",
+        help="The phone written as one string, to find the requester of a request.",
     )
     citizen_mobile_key = fields.Char(
         string="Mobile Digits",
@@ -33,7 +77,7 @@ class ResPartner(models.Model):
         store=True,
         precompute=True,
         index=True,
-        help="Last digits of the mobile, to find the requester of a request.",
+        help="The mobile written as one string, to find the requester of a request.",
     )
 
     citizen_request_count = fields.Integer(
@@ -41,6 +85,57 @@ class ResPartner(models.Model):
         compute="_compute_citizen_request_count",
         groups="citizen_relation.group_citizen_agent",
     )
+
+    def _auto_init(self):
+        new_column = not column_exists(
+            self.env.cr, self._table, "citizen_confirmed_email"
+        )
+        res = super()._auto_init()
+        if new_column:
+            # Addresses recorded before confirmation existed were recorded by
+            # the town's staff and tools: they count as confirmed.
+            self.env.cr.execute(
+                SQL(
+                    "UPDATE %s SET citizen_confirmed_email = email_normalized "
+                    "WHERE email_normalized IS NOT NULL",
+                    SQL.identifier(self._table),
+                )
+            )
+        return res
+
+    @api.model
+    def _citizen_email_writer_is_trusted(self):
+        """Whether the address the current user writes on a contact counts as
+        confirmed: yes for the town's staff and its scheduled jobs, never for
+        a portal user or a visitor (even through a sudo), whose own word is
+        no proof of owning an address."""
+        return not self.env.user.share
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        trusted = self._citizen_email_writer_is_trusted()
+        for vals in vals_list:
+            if "citizen_confirmed_email" not in vals:
+                vals["citizen_confirmed_email"] = (
+                    trusted
+                    and tools.email_normalize(vals.get("email") or "", strict=False)
+                ) or False
+        return super().create(vals_list)
+
+    def write(self, vals):
+        if (
+            "email" in vals
+            and "citizen_confirmed_email" not in vals
+            and self._citizen_email_writer_is_trusted()
+        ):
+            vals = dict(
+                vals,
+                citizen_confirmed_email=tools.email_normalize(
+                    vals["email"] or "", strict=False
+                )
+                or False,
+            )
+        return super().write(vals)
 
     @api.depends("phone", "mobile")
     def _compute_citizen_phone_keys(self):
@@ -51,22 +146,28 @@ class ResPartner(models.Model):
     @api.model
     def _get_citizen_phone_domain(self, number):
         """Domain of the partners whose phone or mobile is ``number``, written
-        any way, or an empty list when it has too few digits to tell.
-
-        A whole number is compared with "=" on the indexed keys; a shorter
-        one (six to eight digits) must end the partner's number.
-        """
+        any way, or an empty list when ``number`` is not a whole number: a
+        requester is never found from a part of a number."""
         key = phone_key(number)
-        if not key or len(key) < 6:
+        if not is_full_phone_key(key):
             return []
-        if len(key) == PHONE_KEY_DIGITS:
-            operator, value = "=", key
-        else:
-            operator, value = "=like", f"%{key}"
+        return ["|", ("citizen_phone_key", "=", key), ("citizen_mobile_key", "=", key)]
+
+    @api.model
+    def _get_citizen_phone_search_domain(self, term):
+        """Domain of the partners whose number ends with the digits of
+        ``term`` (six at least), for an agent looking a citizen up by hand;
+        never used to choose a requester by itself."""
+        key = phone_key(term)
+        if not key or len(key.lstrip("+")) < 6:
+            return []
+        if is_full_phone_key(key):
+            return self._get_citizen_phone_domain(term)
+        value = f"%{key.lstrip('+')}"
         return [
             "|",
-            ("citizen_phone_key", operator, value),
-            ("citizen_mobile_key", operator, value),
+            ("citizen_phone_key", "=like", value),
+            ("citizen_mobile_key", "=like", value),
         ]
 
     def _compute_citizen_request_count(self):

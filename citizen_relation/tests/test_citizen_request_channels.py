@@ -134,15 +134,24 @@ class TestCitizenRequestChannels(CitizenRequestCommon):
 
     @freeze_time(NOW)
     def test_requester_matched_or_created(self):
-        """The name, email and phone given are matched to an existing partner;
-        an unknown requester gets a new partner."""
+        """The email given is matched to the partner that confirmed it, the
+        whole phone to a contact without account; an unknown requester gets a
+        new partner."""
         by_email = self._create_request(contact_email="Denise.Martin@Example.NET ")
         self.assertEqual(by_email.partner_id, self.partner_citizen)
-        self.partner_citizen.phone = "+33 6 91 82 73 64"
-        by_phone = self._create_request(
-            channel="phone", contact_name="Mme Martin", contact_phone="0691827364"
+        caller = self.env["res.partner"].create(
+            {"name": "Mme Morel", "phone": "+33 6 91 82 73 64"}
         )
-        self.assertEqual(by_phone.partner_id, self.partner_citizen)
+        by_phone = self._create_request(
+            channel="phone", contact_name="Mme Morel", contact_phone="0691827364"
+        )
+        self.assertEqual(by_phone.partner_id, caller)
+        # a number proves nobody's access to a portal account
+        self.partner_citizen.phone = "+33 6 91 82 73 65"
+        by_phone = self._create_request(
+            channel="phone", contact_name="Mme Martin", contact_phone="0691827365"
+        )
+        self.assertNotEqual(by_phone.partner_id, self.partner_citizen)
         new = self._create_request(
             contact_name="Louis Nouveau", contact_email="louis@example.org"
         )

@@ -22,8 +22,8 @@ class TestCitizenRequestLookup(CitizenRequestCommon):
         )
 
     def test_phone_digits_stored_on_the_partner(self):
-        """The last nine digits, whatever the spaces, dots or prefix, and
-        again when the number changes."""
+        """The nine digits of a French number, whatever the spaces, dots or
+        prefix, and again when the number changes."""
         self.assertEqual(self.fixed.citizen_phone_key, "247935816")
         self.assertFalse(self.fixed.citizen_mobile_key)
         self.assertEqual(self.mobile.citizen_mobile_key, "697531842")
@@ -41,15 +41,41 @@ class TestCitizenRequestLookup(CitizenRequestCommon):
         self.assertEqual(request.partner_id, self.fixed)
 
     @freeze_time(NOW)
-    def test_requester_matched_by_part_of_a_number(self):
-        """Six to eight digits must end the partner's number; fewer than six
-        match nobody."""
-        request = self._create_request(channel="phone", contact_phone="93 58 16")
-        self.assertEqual(request.partner_id, self.fixed)
+    def test_part_of_a_number_designates_nobody(self):
+        """Only a whole number designates a requester: the last six digits of
+        someone's phone are no proof of being them. An agent looking a
+        citizen up by hand still finds them from the end of their number."""
+        request = self._create_request(
+            channel="phone", contact_name="Inconnu", contact_phone="93 58 16"
+        )
+        self.assertNotIn(request.partner_id, self.fixed | self.mobile)
         request = self._create_request(
             channel="phone", contact_name="Inconnu", contact_phone="11 22"
         )
         self.assertNotIn(request.partner_id, self.fixed | self.mobile)
+        wizard = self.env["citizen.request.quick.entry"].create(
+            {"search_term": "93 58 16", "category_id": self.category.id, "title": "x"}
+        )
+        self.assertIn(self.fixed, wizard.candidate_ids)
+
+    def test_foreign_number_is_kept_whole(self):
+        """A number with another country's prefix keeps all its digits: two
+        numbers ending alike are two people."""
+        foreign = self.Partner.create(
+            {"name": "John Abroad", "phone": "+44 20 7946 0958"}
+        )
+        self.assertEqual(foreign.citizen_phone_key, "+442079460958")
+        self.assertEqual(
+            self.Partner.search(
+                self.Partner._get_citizen_phone_domain("0044 20 7946 0958")
+            ),
+            foreign,
+        )
+        self.assertFalse(
+            self.Partner.search(
+                self.Partner._get_citizen_phone_domain("02 79 46 09 58")
+            )
+        )
 
     @freeze_time(NOW)
     def test_other_number_is_another_requester(self):

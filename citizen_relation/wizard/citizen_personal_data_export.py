@@ -58,14 +58,19 @@ class CitizenPersonalDataExport(models.TransientModel):
         """The export on ``partner`` itself, without access check: callers
         check first.
 
-        :param bool public_only: leave out the agents' internal notes, for a
-            person who downloads their own data from the portal
+        :param bool public_only: for a person who downloads their own data
+            from the portal: the requests of their account (not those of an
+            address they did not confirm), without the agents' internal notes
         """
         Request = self.env["citizen.request"]
         # sudo: the callers checked the access; the export must be complete,
         # whoever the requests are assigned to.
         partner = partner.sudo()
-        requests = Request._get_requests_held_on(partner)
+        requests = (
+            Request._get_requests_of_account(partner)
+            if public_only
+            else Request._get_requests_held_on(partner)
+        )
         domain = [
             "|",
             "&",

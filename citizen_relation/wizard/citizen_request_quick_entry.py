@@ -49,7 +49,7 @@ class CitizenRequestQuickEntry(models.TransientModel):
                 ("phone", "ilike", term),
             ]
             # a number however it is written, on the partners' indexed keys
-            phone_domain = Partner._get_citizen_phone_domain(term)
+            phone_domain = Partner._get_citizen_phone_search_domain(term)
             if phone_domain:
                 domain = expression.OR([domain, phone_domain])
             wizard.candidate_ids = Partner.search(domain, limit=10)

@@ -72,9 +72,13 @@ def read_photos(field_name, errors):
     return [] if field_name in errors else photos
 
 
-def post_photos(record, photos, body, author):
-    """Post a public message of ``author`` on ``record``, with the photos
-    (if any) attached."""
+def post_photos(record, photos, body, author_values):
+    """Post a public message on ``record``, with the photos (if any) attached.
+
+    :param dict author_values: ``author_id`` of a contact who proved being
+        themselves, or what ``citizen.request._get_portal_guest_author_values``
+        gives for a visitor who did not
+    """
     # visitors cannot create attachments; these were checked by read_photos
     # and are linked to the record, never made public
     attachments = (
@@ -96,7 +100,7 @@ def post_photos(record, photos, body, author):
     return record.message_post(
         body=body,
         attachment_ids=attachments.ids,
-        author_id=author.id,
+        **author_values,
         message_type="comment",
         subtype_xmlid="mail.mt_comment",
     )

@@ -3,7 +3,7 @@ import json
 from odoo import http
 from odoo.exceptions import AccessError, MissingError
 from odoo.http import content_disposition, request
-from odoo.tools import consteq, plaintext2html
+from odoo.tools import consteq, email_normalize, plaintext2html
 
 from odoo.addons.portal.controllers.portal import CustomerPortal
 from odoo.addons.portal.controllers.portal import pager as portal_pager
@@ -221,12 +221,83 @@ class CitizenRequestPortal(CustomerPortal):
         if errors or not (message or photos):
             return request.redirect(url)
         user = request.env.user
-        author = request_sudo.partner_id if user._is_public() else user.partner_id
+        # the holder of the signed link writes under the name given with the
+        # request, never as the contact it was linked to
+        author_values = (
+            request_sudo._get_portal_guest_author_values()
+            if user._is_public()
+            else {"author_id": user.partner_id.id}
+        )
         body = plaintext2html(message) if message else ""
         # access was checked above: the requester (or the holder of the
         # signed link) writes on their own request
-        post_photos(request_sudo, photos, body, author)
+        post_photos(request_sudo, photos, body, author_values)
         return request.redirect(url)
+
+    # ------------------------------------------------------------------
+    # The account's email address
+    # ------------------------------------------------------------------
+
+    def on_account_update(self, values, partner):
+        res = super().on_account_update(values, partner)
+        email = values.get("email")
+        if (
+            email
+            and email_normalize(email, strict=False) != partner.email_normalized
+            and partner._citizen_email_change_needs_confirmation(email)
+        ):
+            # The account keeps its address until the new one is confirmed by
+            # the link sent to it: typing an address proves nothing.
+            values["email"] = partner.email
+            sent = partner._citizen_request_email_confirmation(email)
+            request.session["citizen_email_confirmation"] = (
+                "sent" if sent else "limited"
+            )
+        return res
+
+    @http.route()
+    def account(self, redirect=None, **post):
+        response = super().account(redirect=redirect, **post)
+        status = request.session.pop("citizen_email_confirmation", None)
+        if status:
+            # back to the account page, which says where the link went
+            return request.redirect(f"/my/account?email_confirmation={status}")
+        return response
+
+    @http.route(
+        "/my/account/confirm-email",
+        type="http",
+        auth="user",
+        website=True,
+        methods=["GET"],
+        sitemap=False,
+    )
+    def portal_confirm_email(self, token=None, **kw):
+        """Link of the confirmation email, followed by the account's owner
+        logged in: the address it was sent to becomes the account's."""
+        confirmed = request.env.user.partner_id._citizen_confirm_email(token)
+        status = "confirmed" if confirmed else "invalid"
+        return request.redirect(f"/my/account?email_confirmation={status}")
+
+    @http.route(
+        "/my/account/confirm-email/send",
+        type="http",
+        auth="user",
+        website=True,
+        methods=["POST"],
+        sitemap=False,
+    )
+    def portal_send_email_confirmation(self, **kw):
+        """Send a confirmation link to the account's current address, when it
+        was never confirmed (an account opened on the website)."""
+        partner = request.env.user.partner_id
+        if not partner._citizen_email_change_needs_confirmation(partner.email):
+            status = "confirmed"
+        elif partner._citizen_request_email_confirmation(partner.email):
+            status = "sent"
+        else:
+            status = "limited"
+        return request.redirect(f"/my/account?email_confirmation={status}")
 
     @http.route(
         "/my/requests/personal-data",

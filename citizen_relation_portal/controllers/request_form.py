@@ -217,7 +217,11 @@ class CitizenRequestForm(http.Controller):
                 citizen_request,
                 photos,
                 request.env._("Photos sent with the request."),
-                citizen_request.partner_id,
+                # a visitor writes as the details they typed, never as the
+                # contact these details designate
+                {"author_id": user.partner_id.id}
+                if not user._is_public()
+                else citizen_request._get_portal_guest_author_values(),
             )
         return citizen_request
 

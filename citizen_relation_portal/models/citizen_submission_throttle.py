@@ -13,6 +13,7 @@ DEFAULT_LIMITS = {
     "track_request": (3, 1440),
     "api": (120, 60),
     "read": (300, 60),
+    "confirm": (3, 1440),
 }
 # scopes whose value is the client's IP address
 IP_SCOPES = ("ip", "track", "read")
@@ -44,6 +45,7 @@ class CitizenSubmissionThrottle(models.Model):
             ("track_request", "Tracking link of a request"),
             ("api", "API client"),
             ("read", "Public API reads"),
+            ("confirm", "Email confirmation"),
         ],
         required=True,
     )

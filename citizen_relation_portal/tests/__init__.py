@@ -8,4 +8,5 @@ from . import test_request_form
 from . import test_routes
 from . import test_throttle
 from . import test_tours
+from . import test_identity
 from . import test_track

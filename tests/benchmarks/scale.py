@@ -304,6 +304,8 @@ class Town:
             "complete_name": "'Habitant ' || g",
             "email": f"'habitant.' || ({first} + g) || '@example.fr'",
             "email_normalized": f"'habitant.' || ({first} + g) || '@example.fr'",
+            # recorded by the town: the address requests are matched on
+            "citizen_confirmed_email": f"'habitant.' || ({first} + g) || '@example.fr'",
             "active": "true",
             "type": "'contact'",
             "is_company": "false",
@@ -312,7 +314,7 @@ class Town:
             " ORDER BY code = 'fr_FR' DESC, id LIMIT 1)",
             "street": "'1 rue Pasteur'",
             "phone": f"'06 ' || {number}",
-            # the stored last digits of the phone (citizen_relation's key)
+            # the stored phone key (citizen_relation's): its nine digits
             "citizen_phone_key": f"'6' || {number}",
             "city": "'Villeurbanne'",
             "create_date": "now()",
