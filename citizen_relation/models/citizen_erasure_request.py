@@ -236,6 +236,8 @@ class CitizenErasureRequest(models.Model):
             "ref",
             "company_name",
             "image_1920",
+            # an address waiting for its owner's confirmation (portal)
+            "citizen_pending_email",
         ):
             if name in self.partner_id._fields:
                 values[name] = False

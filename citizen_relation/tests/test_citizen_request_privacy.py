@@ -464,6 +464,7 @@ class TestCitizenRequestPrivacy(CitizenRequestCommon):
         for field in ("email", "phone", "mobile", "street", "zip", "city", "comment"):
             self.assertFalse(partner[field], field)
         self.assertFalse(partner.email_normalized)
+        self.assertFalse(partner.citizen_confirmed_email)
         self.assertFalse(partner.image_1920)
         self.assertEqual(self.user_citizen.name, "Anonymised person")
         trackings = self.env["mail.tracking.value"].search(
