@@ -88,8 +88,10 @@ class CitizenSubmissionThrottle(models.Model):
         limit = []
         for index, name in enumerate(("count", "minutes")):
             value = get_param(f"citizen_relation_portal.limit_{scope}_{name}")
+            # a parameter deleted or emptied falls back on the default: read
+            # as 0, it would lift the limit
             try:
-                limit.append(int(value))
+                limit.append(int(value) if value else DEFAULT_LIMITS[scope][index])
             except (TypeError, ValueError):
                 limit.append(DEFAULT_LIMITS[scope][index])
         return tuple(limit)

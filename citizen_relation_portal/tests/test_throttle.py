@@ -77,3 +77,18 @@ class TestLimitsPerClientAddress(CitizenPortalCase):
         self.assertEqual(response.status_code, 429)
         self.assertIn("Retry-After", response.headers)
         self.assertEqual(self._from("2001:db8:5:7::1", url).status_code, 200)
+
+    def test_a_deleted_limit_falls_back_on_the_default(self):
+        """Before, a limit parameter deleted or emptied by an administrator
+        read as 0, which lifted the limit altogether instead of applying
+        the shipped default."""
+        self.env["ir.config_parameter"].search(
+            [("key", "=", "citizen_relation_portal.limit_ip_count")]
+        ).unlink()
+        Throttle = self.env["citizen.submission.throttle"]
+        self.assertEqual(Throttle._get_limit("ip")[0], 5)
+        self.set_param("limit_ip_count", "")
+        self.assertEqual(Throttle._get_limit("ip")[0], 5)
+        for index in range(5):
+            self.assertEqual(self._file("192.0.2.50", index).status_code, 200)
+        self.assertEqual(self._file("192.0.2.50", 5).status_code, 429)
