@@ -299,6 +299,11 @@ class QueryBudgetMixin:
         ``prepare``, when given, runs before each run, uncounted, and its
         result is passed to ``operation``. ``key`` names the benchmark
         operation (``budgets.json``) the figure mirrors.
+
+        Counted as ``assertQueryCount`` counts, but not under ``@warmup``: it
+        rolls its warm-up back, so a first write (a year's numbering, say)
+        would be paid again by the counted run, where the benchmark pays it
+        once; and the growth checks compare the figures it returns.
         """
         counts = []
         for _run in range(2):
