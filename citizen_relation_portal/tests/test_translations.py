@@ -4,10 +4,10 @@ from pathlib import Path
 
 import polib
 
+from odoo.modules.module import get_module_path
 from odoo.tests import TransactionCase, tagged
 from odoo.tools.translate import TranslationModuleReader
 
-ROOT = Path(__file__).resolve().parent.parent
 ADDONS = ["citizen_relation", "citizen_relation_routing", "citizen_relation_portal"]
 
 
@@ -25,7 +25,7 @@ class TestFrenchTranslations(TransactionCase):
     def test_every_term_has_a_french_translation(self):
         for addon in ADDONS:
             with self.subTest(addon=addon):
-                po_path = ROOT / addon / "i18n" / "fr.po"
+                po_path = Path(get_module_path(addon)) / "i18n" / "fr.po"
                 self.assertTrue(po_path.is_file(), f"{addon} ships no i18n/fr.po")
                 catalog = polib.pofile(str(po_path))
                 translated = {
