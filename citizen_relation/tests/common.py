@@ -6,6 +6,28 @@ from odoo.addons.mail.tests.common import MailCommon
 # Wednesday 4 March 2026, 10:00 UTC: tests freeze the clock here.
 NOW = datetime(2026, 3, 4, 10, 0, 0)
 
+ADDONS = ("citizen_relation", "citizen_relation_routing", "citizen_relation_portal")
+
+
+def load_french(env):
+    """French, active with the translations of the installed addons of this
+    repository, within the test's transaction; returns the ``res.lang``.
+
+    ``make test`` installs French with the addons; Odoo's own runner may test
+    them in a database without it. There French is activated and the
+    addons' catalogs loaded here, and the test's rollback takes both away.
+    """
+    french = env["res.lang"]._lang_get("fr_FR")
+    if french:
+        return french
+    french = env["res.lang"]._activate_lang("fr_FR")
+    installed = env["ir.module.module"].search(
+        [("name", "in", ADDONS), ("state", "=", "installed")]
+    )
+    env["ir.module.module"]._load_module_terms(installed.mapped("name"), ["fr_FR"])
+    return french
+
+
 RAW_EMAIL = """Return-Path: {return_path}
 To: {to}
 cc: {cc}

@@ -6,7 +6,7 @@ from psycopg2 import IntegrityError
 from odoo.tests import tagged
 from odoo.tools import mute_logger
 
-from .common import NOW, CitizenRequestCommon
+from .common import NOW, CitizenRequestCommon, load_french
 
 FORWARDED = """To: {to}
 From: Gaston Leroy <gaston.leroy@example.com>
@@ -97,7 +97,7 @@ class TestCitizenRequestMailRobustness(CitizenRequestCommon):
         self.assertEqual(activity.user_id, self.user_agent)
 
     def test_deadline_reminder_in_the_agents_language(self):
-        self.env["res.lang"]._activate_lang("fr_FR")
+        load_french(self.env)
         self.user_agent.lang = "fr_FR"
         with freeze_time(NOW):
             request = self._create_request(user_id=self.user_agent.id)
