@@ -13,7 +13,10 @@ from odoo.modules.registry import DummyRLock, Registry
 from odoo.service.model import retrying
 from odoo.tests import TransactionCase, tagged
 
-from odoo.addons.citizen_relation.tests.common import run_acknowledgement_job
+from odoo.addons.citizen_relation.tests.common import (
+    raw_email,
+    run_acknowledgement_job,
+)
 
 from .reliability_common import build_town
 
@@ -117,15 +120,15 @@ class TestConcurrency(ThreadsCase):
         self.assertTrue(all(name.startswith("DEM-") for name in names))
 
 
-RAW_EMAIL = """From: Claire Double <claire.double@example.net>
-To: demandes@example.org
-Subject: Banc cassé au square
-Message-Id: <{message_id}>
-Date: Sat, 28 Nov 2026 09:00:00 +0100
-Content-Type: text/plain; charset=utf-8
-
-Le banc du square Victor Hugo est cassé.
-"""
+RAW_EMAIL = raw_email(
+    "Le banc du square Victor Hugo est cassé.\n",
+    to="demandes@example.org",
+    email_from="Claire Double <claire.double@example.net>",
+    subject="Banc cassé au square",
+    msg_id="<{message_id}>",
+    date="Sat, 28 Nov 2026 09:00:00 +0100",
+    content_type="text/plain; charset=utf-8",
+)
 
 
 @tagged("post_install", "-at_install")
