@@ -142,7 +142,9 @@ def pytest_terminal_summary(terminalreporter, exitstatus, config):
     if problems is None:
         return
     if problems:
-        terminalreporter.section("pytest and Odoo's runner see different tests", red=True)
+        terminalreporter.section(
+            "pytest and Odoo's runner see different tests", red=True
+        )
         for problem in problems:
             terminalreporter.line(problem)
         terminalreporter.line(
