@@ -5,11 +5,22 @@
 # Settings (environment): TEST_DB (database name), TEST_MODULES (comma list
 # to install), TEST_PATHS (pytest paths), KEEP_DB=1 (update instead of
 # recreating the database), PYTEST_ARGS (more pytest arguments).
+#
+# The full run (no TEST_PATHS) also checks that pytest collects exactly the
+# tests Odoo's own runner runs for the addons (conftest.py), and writes their
+# list to .build/odoo-runner-tests.txt for tools/test_odoo.sh.
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 
 db="${TEST_DB:-citizen_test}"
 modules="${TEST_MODULES:-$MODULES}"
-paths="${TEST_PATHS:-citizen_relation citizen_relation_routing citizen_relation_portal tests}"
+paths="${TEST_PATHS:-}"
+same_tests=()
+if [ -z "$paths" ]; then
+    # tests/ holds the benchmark and load tools, no test: a test file put
+    # there belongs to no addon, and the check below reports it.
+    paths="citizen_relation citizen_relation_routing citizen_relation_portal tests"
+    same_tests=(--same-tests-as-odoo="$BUILD/odoo-runner-tests.txt")
+fi
 
 cd "$ROOT"
 export PYTHONPATH="$(odoo_src)${PYTHONPATH:+:$PYTHONPATH}"
@@ -37,4 +48,4 @@ export PGOPTIONS="${PGOPTIONS:-} -c lock_timeout=60s"
 # shellcheck disable=SC2086
 "$VENV/bin/python" -m pytest $paths \
     --odoo-config="$ODOO_CONF" --odoo-database="$db" --odoo-http \
-    --odoo-log-level=warn -p no:cacheprovider ${PYTEST_ARGS:-}
+    --odoo-log-level=warn -p no:cacheprovider "${same_tests[@]}" ${PYTEST_ARGS:-}

@@ -6,24 +6,85 @@ from odoo.addons.mail.tests.common import MailCommon
 # Wednesday 4 March 2026, 10:00 UTC: tests freeze the clock here.
 NOW = datetime(2026, 3, 4, 10, 0, 0)
 
-RAW_EMAIL = """Return-Path: {return_path}
-To: {to}
-cc: {cc}
-Received: by mail.example.org (Postfix, from userid 10002)
-    id 5DF9ABFB2A; Tue, 3 Mar 2026 09:00:00 +0100 (CET)
-From: {email_from}
-Subject: {subject}
-MIME-Version: 1.0
-Content-Type: text/plain; charset="utf-8"
-Content-Transfer-Encoding: 8bit
-Date: Wed, 4 Mar 2026 09:30:00 +0000
-Message-ID: {msg_id}
-{extra}
+ADDONS = ("citizen_relation", "citizen_relation_routing", "citizen_relation_portal")
 
-Bonjour,
+
+def load_french(env):
+    """French, active with the translations of the installed addons of this
+    repository, within the test's transaction; returns the ``res.lang``.
+
+    ``make test`` installs French with the addons; Odoo's own runner may test
+    them in a database without it. There French is activated and the
+    addons' catalogs loaded here, and the test's rollback takes both away.
+    """
+    french = env["res.lang"]._lang_get("fr_FR")
+    if french:
+        return french
+    french = env["res.lang"]._activate_lang("fr_FR")
+    installed = env["ir.module.module"].search(
+        [("name", "in", ADDONS), ("state", "=", "installed")]
+    )
+    env["ir.module.module"]._load_module_terms(installed.mapped("name"), ["fr_FR"])
+    return french
+
+
+POTHOLE = """Bonjour,
 Il y a un nid de poule profond devant le 12 rue Victor Hugo.
 Merci de faire le necessaire.
 """
+
+
+def mime_part(content_type, body, *headers):
+    """One part of a multipart email: its Content-Type, other header lines
+    (``Content-Transfer-Encoding: base64``...), then its body."""
+    return "\n".join([f"Content-Type: {content_type}", *headers, "", body])
+
+
+def raw_email(
+    body=POTHOLE,
+    *headers,
+    to="{to}",
+    email_from="{email_from}",
+    subject="{subject}",
+    msg_id="{msg_id}",
+    date="Wed, 4 Mar 2026 09:30:00 +0000",
+    content_type='text/plain; charset="utf-8"',
+    boundary="PART",
+):
+    """The raw RFC 822 text of an email, as a mail server hands it to Odoo's
+    gateway (``message_process``); every test's email is built here.
+
+    ``body`` is the text, or a list of ``mime_part()`` for a multipart email
+    (``content_type`` then says which: ``multipart/mixed``...). ``headers``
+    are more header lines (``In-Reply-To: <...>``, ``{extra}``). ``msg_id``
+    or ``date`` None leaves that header out.
+
+    Values default to ``str.format`` placeholders, so that the text is also a
+    template for ``MailCommon.format()`` and ``format_and_process()``, which
+    fill ``{to}``, ``{email_from}``, ``{subject}``, ``{msg_id}``,
+    ``{return_path}``, ``{cc}`` and ``{extra}``: a template doubles the braces
+    it means literally; text given fixed values needs no ``format()``.
+    """
+    lines = [f"To: {to}", f"From: {email_from}", f"Subject: {subject}"]
+    lines.append("MIME-Version: 1.0")
+    if date:
+        lines.append(f"Date: {date}")
+    if msg_id:
+        lines.append(f"Message-ID: {msg_id}")
+    if isinstance(body, str):
+        lines += [f"Content-Type: {content_type}", "Content-Transfer-Encoding: 8bit"]
+    else:
+        lines.append(f'Content-Type: {content_type}; boundary="{boundary}"')
+        body = "".join(f"--{boundary}\n{part}\n" for part in body)
+        body += f"--{boundary}--\n"
+    lines += headers
+    return "\n".join([*lines, "", body])
+
+
+# The other headers MailCommon.format() fills, for templates of raw_email().
+GATEWAY_HEADERS = ("Return-Path: {return_path}", "cc: {cc}", "{extra}")
+# A citizen writes about a pothole: a template for format_and_process().
+RAW_EMAIL = raw_email(POTHOLE, *GATEWAY_HEADERS)
 
 
 def run_acknowledgement_job(env):

@@ -4,7 +4,13 @@ from freezegun import freeze_time
 
 from odoo.tests import tagged
 
-from .common import NOW, RAW_EMAIL, CitizenRequestCommon
+from .common import (
+    GATEWAY_HEADERS,
+    NOW,
+    POTHOLE,
+    CitizenRequestCommon,
+    raw_email,
+)
 
 
 @tagged("post_install", "-at_install")
@@ -33,8 +39,8 @@ class TestCitizenRequestDuplicates(CitizenRequestCommon):
             )
         with freeze_time(datetime(2026, 3, 5, 8, 0)), self.mock_mail_gateway():
             emailed = self.format_and_process(
-                RAW_EMAIL.replace(
-                    "Date: Wed, 4 Mar 2026 09:30:00", "Date: Thu, 5 Mar 2026 07:30:00"
+                raw_email(
+                    POTHOLE, *GATEWAY_HEADERS, date="Thu, 5 Mar 2026 07:30:00 +0000"
                 ),
                 "Gaston Leroy <gaston.leroy@example.com>",
                 self.alias_roads_email,

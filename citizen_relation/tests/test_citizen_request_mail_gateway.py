@@ -4,49 +4,44 @@ from freezegun import freeze_time
 
 from odoo.tests import tagged
 
-from .common import NOW, RAW_EMAIL, CitizenRequestCommon
+from .common import (
+    GATEWAY_HEADERS,
+    NOW,
+    RAW_EMAIL,
+    CitizenRequestCommon,
+    mime_part,
+    raw_email,
+)
 
-BOUNCE_EMAIL = """Return-Path: <>
-To: {to}
-From: Mail Delivery System <MAILER-DAEMON@mail.example.org>
-Subject: {subject}
-Date: Wed, 4 Mar 2026 09:40:00 +0000
-Message-ID: {msg_id}
-MIME-Version: 1.0
-Content-Type: multipart/report; report-type=delivery-status;
-    boundary="BOUNDARY"
-{extra}
+BOUNCE_EMAIL = raw_email(
+    [
+        mime_part(
+            "text/plain; charset=us-ascii",
+            "This is the mail system at host mail.example.org.\n"
+            "I'm sorry to have to inform you that your message could not be "
+            "delivered.\n",
+        ),
+        mime_part(
+            "message/delivery-status",
+            "Reporting-MTA: dns; mail.example.org\n"
+            "Final-Recipient: rfc822; {email_from}\n"
+            "Action: failed\n"
+            "Status: 5.1.1\n",
+        ),
+    ],
+    "Return-Path: <>",
+    "{extra}",
+    email_from="Mail Delivery System <MAILER-DAEMON@mail.example.org>",
+    date="Wed, 4 Mar 2026 09:40:00 +0000",
+    content_type="multipart/report; report-type=delivery-status",
+    boundary="BOUNDARY",
+)
 
---BOUNDARY
-Content-Type: text/plain; charset=us-ascii
-
-This is the mail system at host mail.example.org.
-I'm sorry to have to inform you that your message could not be delivered.
-
---BOUNDARY
-Content-Type: message/delivery-status
-
-Reporting-MTA: dns; mail.example.org
-Final-Recipient: rfc822; {email_from}
-Action: failed
-Status: 5.1.1
-
---BOUNDARY--
-"""
-
-BAD_CHARSET_EMAIL = """Return-Path: {return_path}
-To: {to}
-From: {email_from}
-Subject: {subject}
-MIME-Version: 1.0
-Content-Type: text/plain; charset="x-unknown-charset"
-Content-Transfer-Encoding: 8bit
-Date: Wed, 4 Mar 2026 09:30:00 +0000
-Message-ID: {msg_id}
-{extra}
-
-Le lampadaire du square Verlaine est en panne depuis une semaine.
-"""
+BAD_CHARSET_EMAIL = raw_email(
+    "Le lampadaire du square Verlaine est en panne depuis une semaine.\n",
+    *GATEWAY_HEADERS,
+    content_type='text/plain; charset="x-unknown-charset"',
+)
 
 
 @tagged("post_install", "-at_install")
@@ -248,13 +243,16 @@ class TestCitizenRequestMailGateway(CitizenRequestCommon):
         """Raw Latin-1 bytes in the headers and no Message-Id: the request is
         still created, with its text."""
         raw = (
-            b"To: " + self.alias_email.encode() + b"\r\n"
-            b"From: Rene Lefebvre <rene@example.com>\r\n"
-            b"Subject: Trottoir d\xe9fonc\xe9\r\n"
-            b"Date: Wed, 4 Mar 2026 09:30:00 +0000\r\n"
-            b"Content-Type: text/plain\r\n"
-            b"\r\n"
-            b"Le trottoir est d\xe9fonc\xe9 devant la boulangerie.\r\n"
+            raw_email(
+                "Le trottoir est défoncé devant la boulangerie.\n",
+                to=self.alias_email,
+                email_from="Rene Lefebvre <rene@example.com>",
+                subject="Trottoir défoncé",
+                msg_id=None,
+                content_type="text/plain",
+            )
+            .replace("\n", "\r\n")
+            .encode("latin-1")
         )
         with self.mock_mail_gateway():
             self.env["mail.thread"].sudo().message_process(None, raw)

@@ -6,41 +6,43 @@ from psycopg2 import IntegrityError
 from odoo.tests import tagged
 from odoo.tools import mute_logger
 
-from .common import NOW, CitizenRequestCommon
+from .common import NOW, CitizenRequestCommon, load_french, mime_part, raw_email
 
-FORWARDED = """To: {to}
-From: Gaston Leroy <gaston.leroy@example.com>
-Subject: Fwd: Trottoir
-MIME-Version: 1.0
-Date: Wed, 4 Mar 2026 09:30:00 +0000
-Message-ID: <forwarded-core@example.net>
-Content-Type: multipart/mixed; boundary="OUTER"
-
---OUTER
-Content-Type: text/plain; charset="utf-8"
-
-Je transfère le message de mon voisin.
-
---OUTER
-Content-Type: message/rfc822
-
-From: Voisin <voisin@example.net>
-Subject: Trottoir
-Message-ID: <inner-core@example.net>
-Content-Type: multipart/alternative; boundary="INNER"
-
---INNER
-Content-Type: text/plain; charset="utf-8"
-
-Le trottoir est abîmé devant le 8.
---INNER
-Content-Type: text/html; charset="utf-8"
-
-<p>Le trottoir est abîmé devant le 8.</p>
---INNER--
-
---OUTER--
-"""
+# A citizen forwards their neighbour's email, sent as text and HTML.
+FORWARDED = raw_email(
+    [
+        mime_part(
+            'text/plain; charset="utf-8"', "Je transfère le message de mon voisin.\n"
+        ),
+        mime_part(
+            "message/rfc822",
+            raw_email(
+                [
+                    mime_part(
+                        'text/plain; charset="utf-8"',
+                        "Le trottoir est abîmé devant le 8.",
+                    ),
+                    mime_part(
+                        'text/html; charset="utf-8"',
+                        "<p>Le trottoir est abîmé devant le 8.</p>",
+                    ),
+                ],
+                to="gaston.leroy@example.com",
+                email_from="Voisin <voisin@example.net>",
+                subject="Trottoir",
+                msg_id="<inner-core@example.net>",
+                date=None,
+                content_type="multipart/alternative",
+                boundary="INNER",
+            ),
+        ),
+    ],
+    email_from="Gaston Leroy <gaston.leroy@example.com>",
+    subject="Fwd: Trottoir",
+    msg_id="<forwarded-core@example.net>",
+    content_type="multipart/mixed",
+    boundary="OUTER",
+)
 
 
 @tagged("post_install", "-at_install")
@@ -97,7 +99,7 @@ class TestCitizenRequestMailRobustness(CitizenRequestCommon):
         self.assertEqual(activity.user_id, self.user_agent)
 
     def test_deadline_reminder_in_the_agents_language(self):
-        self.env["res.lang"]._activate_lang("fr_FR")
+        load_french(self.env)
         self.user_agent.lang = "fr_FR"
         with freeze_time(NOW):
             request = self._create_request(user_id=self.user_agent.id)

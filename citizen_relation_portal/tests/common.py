@@ -5,6 +5,8 @@ from PIL import Image
 from odoo import http
 from odoo.tests import HttpCase, new_test_user
 
+from odoo.addons.citizen_relation_routing.tests.common import CitizenRoutingCommon
+
 
 def make_png(size=(20, 20)):
     """Bytes of a small real PNG picture."""
@@ -13,14 +15,14 @@ def make_png(size=(20, 20)):
     return output.getvalue()
 
 
-class CitizenPortalCase(HttpCase):
-    """Citizens, an organisation, categories and requests for the portal tests."""
+class CitizenPortalCase(CitizenRoutingCommon, HttpCase):
+    """The routing's town hall, served over HTTP: citizens with a portal
+    account, an organisation, public and internal categories and requests."""
 
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
         env = cls.env
-        cls.company = env.company
         cls.category_road = env["citizen.request.category"].create(
             {
                 "name": "Roads Test",

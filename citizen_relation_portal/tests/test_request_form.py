@@ -1,6 +1,9 @@
 from odoo.tests import tagged
 
-from odoo.addons.citizen_relation.tests.common import run_acknowledgement_job
+from odoo.addons.citizen_relation.tests.common import (
+    load_french,
+    run_acknowledgement_job,
+)
 
 from .common import CitizenPortalCase, make_png
 
@@ -269,7 +272,7 @@ class TestCitizenRequestForm(CitizenPortalCase):
 @tagged("post_install", "-at_install")
 class TestCitizenRequestFormFrench(CitizenPortalCase):
     def test_form_in_french(self):
-        french = self.env["res.lang"]._activate_lang("fr_FR")
+        french = load_french(self.env)
         website = self.env["website"].get_current_website()
         website.language_ids |= french
         self.authenticate(None, None)

@@ -1,13 +1,13 @@
-from datetime import datetime
-
 from odoo.fields import Command
 
 from odoo.addons.base.tests.common import new_test_user
-from odoo.addons.citizen_relation.tests.common import run_acknowledgement_job
-from odoo.addons.mail.tests.common import MailCommon
+from odoo.addons.citizen_relation.tests.common import (
+    NOW,
+    CitizenRequestCommon,
+    run_acknowledgement_job,
+)
 
-# Wednesday 4 March 2026, 10:00 UTC: tests freeze the clock here.
-NOW = datetime(2026, 3, 4, 10, 0, 0)
+__all__ = ["AGENT", "LEADER", "MANAGER", "NOW", "CitizenRoutingCommon", "town_user"]
 
 AGENT = "citizen_relation.group_citizen_agent"
 LEADER = "citizen_relation_routing.group_citizen_team_leader"
@@ -15,26 +15,34 @@ MANAGER = "citizen_relation.group_citizen_manager"
 TECHNICIAN = "citizen_relation_routing.group_citizen_technician"
 
 
-class CitizenRoutingCommon(MailCommon):
-    """A town hall with two departments (technical services, civil registry),
-    a front desk, a roads team bound to a maintenance team, routing rules,
-    agents, a team leader, a manager, a technician of the maintenance team,
-    an employee with no role in the application, a citizen and a partner
-    school. Nothing is taken from demo data."""
+def town_user(env, login, name, groups, company):
+    """A user of the town hall, notified by email at login@valmont.example.org."""
+    return new_test_user(
+        env,
+        login=login,
+        name=name,
+        email=f"{login}@valmont.example.org",
+        groups=groups,
+        company_id=company.id,
+        notification_type="email",
+    )
+
+
+class CitizenRoutingCommon(CitizenRequestCommon):
+    """The core's town hall (calendar, categories, agents, a citizen, mail
+    aliases), organised in two departments (technical services, civil
+    registry): a front desk, a roads team bound to a maintenance team,
+    routing rules, their agents, a team leader, a manager, a technician of
+    the maintenance team, an employee with no role in the application, a
+    citizen and a partner school. Nothing is taken from demo data."""
 
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.company = cls.company_admin
         # Rules and triage teams of the installed data would compete with
         # those of the tests.
         cls.env["citizen.routing.rule"].search([]).active = False
         cls.env["citizen.team"].search([]).is_triage = False
-        cls.calendar = cls.env["resource.calendar"].create(
-            {"name": "Mairie", "tz": "UTC", "company_id": cls.company.id}
-        )
-        cls.company.resource_calendar_id = cls.calendar
-        cls.Request = cls.env["citizen.request"]
         Category = cls.env["citizen.request.category"]
         cls.category_roads = Category.create(
             {"name": "Voirie", "code": "R-VOIRIE", "delay_days": 10}
@@ -62,15 +70,7 @@ class CitizenRoutingCommon(MailCommon):
         )
 
         def user(login, name, groups):
-            return new_test_user(
-                cls.env,
-                login=login,
-                name=name,
-                email=f"{login}@valmont.example.org",
-                groups=groups,
-                company_id=cls.company.id,
-                notification_type="email",
-            )
+            return town_user(cls.env, login, name, groups, cls.company)
 
         cls.user_front = user("r_front", "Fanny Accueil", AGENT)
         cls.user_roads_1 = user("r_roads1", "Rémi Voirie", AGENT)

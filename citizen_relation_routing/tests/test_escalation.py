@@ -4,6 +4,8 @@ from freezegun import freeze_time
 
 from odoo.tests import tagged
 
+from odoo.addons.citizen_relation.tests.common import load_french
+
 from .common import NOW, CitizenRoutingCommon
 
 
@@ -55,7 +57,7 @@ class TestEscalation(CitizenRoutingCommon):
     def test_escalation_note_in_leaders_language(self):
         """The job runs with no language of its own: its note to a French team
         leader used to be written in English although French is shipped."""
-        self.env["res.lang"]._activate_lang("fr_FR")
+        load_french(self.env)
         self.user_leader.lang = "fr_FR"
         with freeze_time(NOW):
             request = self._new_request()

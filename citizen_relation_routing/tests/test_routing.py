@@ -6,24 +6,13 @@ from odoo.fields import Command
 from odoo.tests import tagged
 
 from odoo.addons.citizen_relation.models.citizen_request import CHANNELS
+from odoo.addons.citizen_relation.tests.common import GATEWAY_HEADERS, raw_email
 
 from .common import NOW, CitizenRoutingCommon
 
-RAW_EMAIL = """Return-Path: {return_path}
-To: {to}
-cc: {cc}
-From: {email_from}
-Subject: {subject}
-MIME-Version: 1.0
-Content-Type: text/plain; charset="utf-8"
-Content-Transfer-Encoding: 8bit
-Date: Wed, 4 Mar 2026 09:30:00 +0000
-Message-ID: {msg_id}
-{extra}
-
-Bonjour,
-Il faudrait une copie de mon acte de naissance.
-"""
+RAW_EMAIL = raw_email(
+    "Bonjour,\nIl faudrait une copie de mon acte de naissance.\n", *GATEWAY_HEADERS
+)
 
 
 @tagged("post_install", "-at_install")

@@ -4,6 +4,12 @@ Two services (roads, civil registry) with one agent each, a team leader of the
 roads, a manager, the head of the technical services, a technician without
 citizen rights, two citizens with a portal account and an organisation whose
 two members have one. Nothing is taken from demo data.
+
+Its staff are made as the routing fixtures make theirs (``town_user``), but
+the town stands beside the layered fixtures of the addons (core, routing,
+portal) rather than on them: each role of the access matrix must be the only
+user of its kind, and its citizen writes from the address the core's citizen
+has (the mail gateway would find two senders).
 """
 
 import base64
@@ -11,10 +17,12 @@ import base64
 from odoo.fields import Command
 
 from odoo.addons.base.tests.common import new_test_user
-
-AGENT = "citizen_relation.group_citizen_agent"
-LEADER = "citizen_relation_routing.group_citizen_team_leader"
-MANAGER = "citizen_relation.group_citizen_manager"
+from odoo.addons.citizen_relation_routing.tests.common import (
+    AGENT,
+    LEADER,
+    MANAGER,
+    town_user,
+)
 
 # Every role of the access matrix, in a stable order.
 ROLES = (
@@ -56,15 +64,7 @@ def build_town(cls):
     )
 
     def user(login, name, groups):
-        return new_test_user(
-            env,
-            login=login,
-            name=name,
-            email=f"{login}@valmont.example.org",
-            groups=groups,
-            company_id=cls.company.id,
-            notification_type="email",
-        )
+        return town_user(env, login, name, groups, cls.company)
 
     cls.users = {
         "public": env.ref("base.public_user"),

@@ -17,23 +17,22 @@ from odoo import http
 from odoo.fields import Command
 from odoo.tests import Form, HttpCase, new_test_user, tagged
 
-from odoo.addons.citizen_relation.tests.common import run_acknowledgement_job
+from odoo.addons.citizen_relation.tests.common import (
+    raw_email,
+    run_acknowledgement_job,
+)
 
 # A Monday: ten working days later is Monday 16 March.
 NOW = "2026-03-02 09:00:00"
 EXPECTED_DEADLINE = date(2026, 3, 16)
 
-RAW_EMAIL = """From: Gaston Leroy <gaston.leroy@example.com>
-To: {to}
-Subject: Nid de poule rue Victor Hugo
-Message-ID: <pothole-victor-hugo-acceptance@example.com>
-Date: Mon, 02 Mar 2026 09:00:00 +0000
-MIME-Version: 1.0
-Content-Type: text/plain; charset="utf-8"
-Content-Transfer-Encoding: 8bit
-
-Bonjour, un nid de poule profond devant le 12 rue Victor Hugo.
-"""
+RAW_EMAIL = raw_email(
+    "Bonjour, un nid de poule profond devant le 12 rue Victor Hugo.\n",
+    email_from="Gaston Leroy <gaston.leroy@example.com>",
+    subject="Nid de poule rue Victor Hugo",
+    msg_id="<pothole-victor-hugo-acceptance@example.com>",
+    date="Mon, 02 Mar 2026 09:00:00 +0000",
+)
 
 
 @tagged("post_install", "-at_install", "citizen_acceptance")

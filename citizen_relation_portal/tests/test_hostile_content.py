@@ -8,7 +8,10 @@ from odoo import http
 from odoo.fields import Command
 from odoo.tests import HttpCase, tagged
 
-from odoo.addons.citizen_relation.tests.common import run_acknowledgement_job
+from odoo.addons.citizen_relation.tests.common import (
+    raw_email,
+    run_acknowledgement_job,
+)
 
 from .reliability_common import build_town
 
@@ -29,15 +32,8 @@ TEXT_FIELDS = (
     "contact_phone",
 )
 
-HOSTILE_EMAIL = """To: {to}
-From: Jean Pirate <jean.pirate@example.net>
-Subject: {subject}
-MIME-Version: 1.0
-Date: Wed, 4 Mar 2026 09:30:00 +0000
-Message-ID: <hostile-html@example.net>
-Content-Type: text/html; charset="utf-8"
-
-<html><head><style>body{{display:none}}</style></head><body>
+HOSTILE_EMAIL = raw_email(
+    """<html><head><style>body{{display:none}}</style></head><body>
 <p>Trou dans la chaussée</p>
 <script>alert("mail")</script>
 <img src="x" onerror="alert(2)">
@@ -45,7 +41,11 @@ Content-Type: text/html; charset="utf-8"
 <iframe src="https://evil.example/"></iframe>
 <form action="https://evil.example/"><input name="password"></form>
 </body></html>
-"""
+""",
+    email_from="Jean Pirate <jean.pirate@example.net>",
+    msg_id="<hostile-html@example.net>",
+    content_type='text/html; charset="utf-8"',
+)
 
 
 @tagged("post_install", "-at_install")
