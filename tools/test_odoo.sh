@@ -11,8 +11,9 @@
 # collects from the same addons (conftest.py lists them).
 #
 # Settings (environment): TEST_ODOO_DB (database name, default
-# citizen_test_odoo), TEST_ODOO_ARGS (more odoo-bin arguments; default
-# --load-language=fr_FR, set it empty for an English database).
+# citizen_test_odoo), TEST_ODOO_ARGS (more odoo-bin arguments, e.g.
+# --load-language=fr_FR; by default none: an English database, as an
+# integrator's).
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 
 db="${TEST_ODOO_DB:-citizen_test_odoo}"
@@ -23,10 +24,9 @@ tags="/${MODULES//,/,/}"
 # Only the top addons are named, as an integrator would: Odoo installs the
 # core with them.
 top_modules="citizen_relation_portal,citizen_relation_routing"
-# French is loaded as in tools/test.sh while the demo data cannot be installed
-# into a database without it (its partners speak French). The tests
-# themselves pass in either language: those about French load it.
-extra_args="${TEST_ODOO_ARGS---load-language=fr_FR}"
+# The issue's command as it is, on an English database: the demo data loads
+# French for its partners itself, and the tests about French load it.
+extra_args="${TEST_ODOO_ARGS-}"
 
 cd "$ROOT"
 export PYTHONPATH="$(odoo_src)${PYTHONPATH:+:$PYTHONPATH}"

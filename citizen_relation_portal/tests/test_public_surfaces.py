@@ -5,17 +5,79 @@ routes of the portal, with forged, empty or swapped credentials.
 """
 
 import contextlib
+import json
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from unittest.mock import patch
+from urllib.parse import parse_qs
 
+import requests
 from lxml import html as lxml_html
 from requests import HTTPError
 
 from odoo import http
 from odoo.tests import HttpCase, tagged
 from odoo.tests.common import JsonRpcException
+from odoo.tools import mute_logger
 
 from odoo.addons.citizen_relation.tests.common import run_acknowledgement_job
 
 from .reliability_common import build_town
+
+
+class _SiteVerify(BaseHTTPRequestHandler):
+    """A stand-in for reCAPTCHA's ``siteverify`` on the loopback: it answers
+    as Google documents it, refusing the token or the key it is sent."""
+
+    def do_POST(self):
+        length = int(self.headers.get("Content-Length") or 0)
+        form = parse_qs(self.rfile.read(length).decode())
+        if form.get("secret") != ["town-secret-for-tests"]:
+            errors = ["invalid-input-secret"]
+        elif not form.get("response"):
+            errors = ["missing-input-response"]
+        else:
+            errors = ["invalid-input-response"]
+        body = json.dumps({"success": False, "error-codes": errors}).encode()
+        self.send_response(200)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *args):
+        pass
+
+
+@contextlib.contextmanager
+def local_siteverify():
+    """Send Odoo's reCAPTCHA verification, whose address is written in its
+    code, to the stand-in: no test reaches the internet. Yields a function
+    that stops the stand-in, so that the provider no longer answers."""
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _SiteVerify)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    local_url = f"http://127.0.0.1:{server.server_address[1]}/recaptcha/api/siteverify"
+    real_post = requests.post
+
+    def post(url, *args, **kwargs):
+        assert url.endswith("/recaptcha/api/siteverify"), url
+        return real_post(local_url, *args, **kwargs)
+
+    stopped = []
+
+    def stop():
+        if not stopped:
+            server.shutdown()
+            server.server_close()
+            stopped.append(True)
+
+    try:
+        with patch("odoo.addons.google_recaptcha.models.ir_http.requests.post", post):
+            yield stop
+    finally:
+        stop()
+        thread.join(5)
 
 
 @tagged("post_install", "-at_install")
@@ -283,16 +345,24 @@ class TestPublicSurfaces(HttpCase):
         self.assertEqual(answers[0], answers[1])
         self.assertEqual(answers[0], answers[2])
 
+    @mute_logger("odoo.addons.google_recaptcha.models.ir_http")
     def test_captcha_configured_and_token_missing_or_forged(self):
         """Once the town sets reCAPTCHA keys, a form without a valid token
         creates nothing and sends nothing, whatever the provider answers
-        (wrong token, wrong key, or no answer at all)."""
+        (wrong token, wrong key, or no answer at all). The provider is a
+        stand-in on the loopback: before, the test sent the verification to
+        Google's real address."""
         self.env["ir.config_parameter"].sudo().set_param(
             "recaptcha_private_key", "town-secret-for-tests"
         )
         self.authenticate(None, None)
         mails_before = self.env["mail.mail"].search_count([])
-        for token in (None, "forged-token"):
+        siteverify = local_siteverify()
+        provider = siteverify.__enter__()
+        self.addCleanup(siteverify.__exit__, None, None, None)
+        for token in (None, "forged-token", "no-answer"):
+            if token == "no-answer":
+                provider()
             data = {
                 "csrf_token": self.csrf_token(),
                 "category_id": str(self.category_a.id),
