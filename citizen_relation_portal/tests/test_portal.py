@@ -359,6 +359,29 @@ class TestCitizenPortal(CitizenPortalCase):
         )
         self.assertEqual(len(log), 1)
 
+    def test_personal_data_lists_no_file_of_an_internal_note(self):
+        """Regression: the download left the agents' internal notes out, but
+        listed the files attached to them (name, type, size) with the
+        citizen's own photos, e.g. a police report an agent attached to a
+        note."""
+        self.request_alice.message_post(
+            body="Police report received",
+            subtype_xmlid="mail.mt_note",
+            attachments=[("rapport-police-voisin.pdf", b"%PDF-1.4 internal")],
+        )
+        self.request_alice.message_post(
+            body="Photo of the repair",
+            subtype_xmlid="mail.mt_comment",
+            message_type="comment",
+            attachments=[("reparation.png", make_png())],
+        )
+        self.authenticate("alice_citizen", "alice_citizen")
+        response = self.url_open("/my/requests/personal-data")
+        self.assertEqual(response.status_code, 200)
+        names = [a["name"] for a in response.json()["requests"][0]["attachments"]]
+        self.assertIn("reparation.png", names)
+        self.assertNotIn("rapport-police-voisin", response.text)
+
     def test_personal_data_needs_login(self):
         self.authenticate(None, None)
         response = self.url_open("/my/requests/personal-data", allow_redirects=False)
