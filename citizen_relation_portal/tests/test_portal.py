@@ -215,6 +215,38 @@ class TestCitizenPortal(CitizenPortalCase):
         other = f"/my/requests/{self.request_bob.id}/rate/5" + path[path.index("?") :]
         self.assertEqual(self.url_open(other).status_code, 404)
 
+    def test_signed_link_alone_does_not_rate_as_the_requester(self):
+        """Regression: the request's signed link alone (shown to whoever
+        filed it on the website, whatever address they typed) opened its
+        rating as its requester: the comment was posted in the thread under
+        the name of the contact the request was linked to, and kept as that
+        person's rating. The rating now needs the link of the email sent to
+        the requester, or their account."""
+        self.request_alice.action_resolve()
+        self.authenticate(None, None)
+        token = self.request_alice.access_token
+        page = self.url_open(self.request_alice.get_portal_url())
+        self.assertEqual(page.status_code, 200)
+        self.assertNotIn("/rate/", page.text)
+        response = self.url_open(
+            f"/my/requests/{self.request_alice.id}/rate/1?access_token={token}",
+            allow_redirects=False,
+        )
+        self.assertIn(response.status_code, (302, 303))
+        self.assertNotIn("/rate/", response.headers["Location"])
+        self.assertIn(
+            f"/my/requests/{self.request_alice.id}", response.headers["Location"]
+        )
+        self.assertFalse(self.request_alice.rating_ids)
+        # the link of the resolution email, signed for the requester
+        url = self.request_alice._get_rating_url(1)
+        response = self.url_open(url[url.index("/my/requests/") :])
+        self.assertEqual(response.status_code, 200)
+        self.assertIn("submit_feedback", response.text)
+        self.assertEqual(
+            self.request_alice.rating_ids.partner_id, self.user_alice.partner_id
+        )
+
     def test_timeline_shows_public_messages_only(self):
         """The chatter of the signed link never serves internal notes."""
         self.request_bob.message_post(
