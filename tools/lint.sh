@@ -2,7 +2,9 @@
 # The linters OCA runs on 18.0 addons: ruff (lint and format), pylint-odoo's
 # mandatory checks and oca-checks-odoo-module (manifests, XML data and views),
 # plus the check that each addon's README.rst is generated from its readme/
-# fragments. Zero findings expected. OCA's oca-checks-po is not run: it empties
+# fragments, and the check that SECURITY.md has a row for every public route
+# and every function calling sudo() (tools/security_inventory.py --check).
+# Zero findings expected. OCA's oca-checks-po is not run: it empties
 # the French text of a term that reads the same in English (French demo data),
 # where our catalogs keep it, so that test_translations can tell a term left
 # untranslated from one that needs no change.
@@ -10,7 +12,8 @@
 # Usage: tools/lint.sh                     every check on the whole tree (make lint)
 #        tools/lint.sh --step NAME [FILE…]  one check, on FILEs if given (the
 #                                          hooks of .pre-commit-config.yaml)
-# NAME: ruff, ruff-format, readme, pylint-odoo, oca-checks-odoo-module.
+# NAME: ruff, ruff-format, readme, pylint-odoo, oca-checks-odoo-module,
+#       security-inventory.
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 cd "$ROOT"
 
@@ -41,6 +44,13 @@ step() {
     oca-checks-odoo-module)
         "$VENV/bin/oca-checks-odoo-module" "${@:-${addons[@]}}"
         ;;
+    security-inventory)
+        # The whole code against the whole page: a route or a sudo() anywhere
+        # needs its row, whichever file changed. Odoo's source tells the URL
+        # and checks of the routes the addons override.
+        ODOO_SRC="$(odoo_src || true)" "$VENV/bin/python" \
+            tools/security_inventory.py --check
+        ;;
     *)
         die "Unknown lint step: $name"
         ;;
@@ -63,8 +73,11 @@ say "pylint-odoo"
 step pylint-odoo
 say "oca-checks-odoo-module"
 step oca-checks-odoo-module
+say "SECURITY.md lists every public route and every sudo()"
+step security-inventory
 # .pre-commit-config.yaml runs these same steps: keep the two lists one.
-for name in ruff ruff-format readme pylint-odoo oca-checks-odoo-module; do
+for name in ruff ruff-format readme pylint-odoo oca-checks-odoo-module \
+    security-inventory; do
     grep -q "^ *entry: tools/lint.sh --step $name\$" .pre-commit-config.yaml ||
         die ".pre-commit-config.yaml has no hook running 'tools/lint.sh --step $name'."
 done

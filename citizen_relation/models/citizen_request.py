@@ -4,6 +4,8 @@ import re
 import uuid
 from datetime import datetime, time, timedelta
 
+from werkzeug.urls import url_encode
+
 from odoo import api, fields, models, tools
 from odoo.exceptions import UserError
 from odoo.osv import expression
@@ -1025,12 +1027,19 @@ class CitizenRequest(models.Model):
 
     def _get_rating_url(self, score):
         """Link of the resolution email giving ``score`` (1, 3 or 5): the
-        rating itself is prepared when the requester follows it."""
+        rating itself is prepared when the requester follows it. Signed for
+        the requester (``pid`` and ``hash``, as Odoo's notification links):
+        the request's link alone does not rate as its requester."""
         self.ensure_one()
         self._portal_ensure_token()
+        params = {"access_token": self.access_token}
+        if self.partner_id:
+            params.update(
+                pid=self.partner_id.id, hash=self._sign_token(self.partner_id.id)
+            )
         return (
             f"{self.get_base_url()}/my/requests/{self.id}/rate/{score}"
-            f"?access_token={self.access_token}"
+            f"?{url_encode(params)}"
         )
 
     def action_print_receipt(self):

@@ -61,6 +61,7 @@ class CitizenPersonalDataExport(models.TransientModel):
         :param bool public_only: for a person who downloads their own data
             from the portal: the requests of their account (not those of an
             address they did not confirm), without the agents' internal notes
+            nor their files
         """
         Request = self.env["citizen.request"]
         # sudo: the callers checked the access; the export must be complete,
@@ -87,18 +88,21 @@ class CitizenPersonalDataExport(models.TransientModel):
                 ("subtype_id.internal", "=", False),
             ]
         messages = self.env["mail.message"].sudo().search(domain, order="date, id")
-        attachments = (
-            self.env["ir.attachment"]
-            .sudo()
-            .search(
-                [
-                    ("res_model", "=", "citizen.request"),
-                    ("res_id", "in", requests.ids),
-                ],
-                order="id",
+        attachments = messages.attachment_ids
+        if not public_only:
+            # every file of the requests, those of internal notes included;
+            # the portal lists only the files of the messages it shows
+            attachments |= (
+                self.env["ir.attachment"]
+                .sudo()
+                .search(
+                    [
+                        ("res_model", "=", "citizen.request"),
+                        ("res_id", "in", requests.ids),
+                    ],
+                    order="id",
+                )
             )
-            | messages.attachment_ids
-        )
         # each request's own messages and files, sorted out once
         messages_by_record = messages.grouped(lambda m: (m.model, m.res_id))
         attachments_by_record = attachments.grouped(lambda a: (a.res_model, a.res_id))

@@ -120,6 +120,12 @@ class CitizenRequestPortal(CustomerPortal):
             and not request_sudo.stage_id.is_rejected
             and request_sudo.partner_id
             and values["is_requester"]
+            # the rating is the requester's: the request's link alone does
+            # not give it (see citizen_request_rate). request_sudo is the
+            # superuser's: the visitor is told by their own user.
+            and request_sudo.with_user(request.env.user)
+            .sudo()
+            ._citizen_portal_viewer_is_requester(kw.get("pid"), kw.get("hash"))
         ):
             # the rating itself is prepared when a link is followed
             values["can_rate"] = True

@@ -90,11 +90,13 @@ class CitizenRequest(models.Model):
         if not reference or not email:
             return self.browse(), False
         # sudo: the visitor cannot read requests; the request found is only
-        # used to email its own requester, never shown to the visitor
-        candidate = self.sudo().search([("name", "=", reference)], limit=1)
-        for known in (candidate.contact_email, candidate.partner_id.email):
-            if known and consteq(email, email_normalize(known) or ""):
-                return candidate, known
+        # used to email its own requester, never shown to the visitor. Each
+        # company numbers its requests alike: one candidate per company.
+        candidates = self.sudo().search([("name", "=", reference)])
+        for candidate in candidates:
+            for known in (candidate.contact_email, candidate.partner_id.email):
+                if known and consteq(email, email_normalize(known) or ""):
+                    return candidate, known
         return self.browse(), False
 
     def _get_tracking_link_template(self):

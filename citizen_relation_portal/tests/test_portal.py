@@ -215,6 +215,38 @@ class TestCitizenPortal(CitizenPortalCase):
         other = f"/my/requests/{self.request_bob.id}/rate/5" + path[path.index("?") :]
         self.assertEqual(self.url_open(other).status_code, 404)
 
+    def test_signed_link_alone_does_not_rate_as_the_requester(self):
+        """Regression: the request's signed link alone (shown to whoever
+        filed it on the website, whatever address they typed) opened its
+        rating as its requester: the comment was posted in the thread under
+        the name of the contact the request was linked to, and kept as that
+        person's rating. The rating now needs the link of the email sent to
+        the requester, or their account."""
+        self.request_alice.action_resolve()
+        self.authenticate(None, None)
+        token = self.request_alice.access_token
+        page = self.url_open(self.request_alice.get_portal_url())
+        self.assertEqual(page.status_code, 200)
+        self.assertNotIn("/rate/", page.text)
+        response = self.url_open(
+            f"/my/requests/{self.request_alice.id}/rate/1?access_token={token}",
+            allow_redirects=False,
+        )
+        self.assertIn(response.status_code, (302, 303))
+        self.assertNotIn("/rate/", response.headers["Location"])
+        self.assertIn(
+            f"/my/requests/{self.request_alice.id}", response.headers["Location"]
+        )
+        self.assertFalse(self.request_alice.rating_ids)
+        # the link of the resolution email, signed for the requester
+        url = self.request_alice._get_rating_url(1)
+        response = self.url_open(url[url.index("/my/requests/") :])
+        self.assertEqual(response.status_code, 200)
+        self.assertIn("submit_feedback", response.text)
+        self.assertEqual(
+            self.request_alice.rating_ids.partner_id, self.user_alice.partner_id
+        )
+
     def test_timeline_shows_public_messages_only(self):
         """The chatter of the signed link never serves internal notes."""
         self.request_bob.message_post(
@@ -358,6 +390,29 @@ class TestCitizenPortal(CitizenPortalCase):
             ]
         )
         self.assertEqual(len(log), 1)
+
+    def test_personal_data_lists_no_file_of_an_internal_note(self):
+        """Regression: the download left the agents' internal notes out, but
+        listed the files attached to them (name, type, size) with the
+        citizen's own photos, e.g. a police report an agent attached to a
+        note."""
+        self.request_alice.message_post(
+            body="Police report received",
+            subtype_xmlid="mail.mt_note",
+            attachments=[("rapport-police-voisin.pdf", b"%PDF-1.4 internal")],
+        )
+        self.request_alice.message_post(
+            body="Photo of the repair",
+            subtype_xmlid="mail.mt_comment",
+            message_type="comment",
+            attachments=[("reparation.png", make_png())],
+        )
+        self.authenticate("alice_citizen", "alice_citizen")
+        response = self.url_open("/my/requests/personal-data")
+        self.assertEqual(response.status_code, 200)
+        names = [a["name"] for a in response.json()["requests"][0]["attachments"]]
+        self.assertIn("reparation.png", names)
+        self.assertNotIn("rapport-police-voisin", response.text)
 
     def test_personal_data_needs_login(self):
         self.authenticate(None, None)

@@ -119,6 +119,33 @@ class TestCitizenRequestTracking(CitizenPortalCase):
         self.assertEqual(len(mail), 1)
         self.assertIn("eve.visitor@example.org", mail.email_to)
 
+    def test_same_reference_in_another_town(self):
+        """Regression: each town of a database numbers its requests alike,
+        and the page looked at one request of the reference only, the
+        newest: the requester of the other town's request was never sent
+        its link."""
+        other_town = self.env["res.company"].create({"name": "Autre Commune"})
+        homonym = (
+            self.env["citizen.request"]
+            .with_company(other_town)
+            .create(
+                {
+                    "name": self.request_alice.name,
+                    "title": "Other town's request",
+                    "company_id": other_town.id,
+                    "contact_email": "zoe.autre@example.org",
+                    "contact_name": "Zoé Autre",
+                }
+            )
+        )
+        self.assertEqual(homonym.name, self.request_alice.name)
+        self._track(self.request_alice.name, "alice.martin@example.org")
+        self.assertEqual(len(self._links_sent(self.request_alice)), 1)
+        self.assertFalse(self._links_sent(homonym))
+        self._track(self.request_alice.name, "zoe.autre@example.org")
+        self.assertEqual(len(self._links_sent(homonym)), 1)
+        self.assertEqual(len(self._links_sent(self.request_alice)), 1)
+
     def test_links_are_limited_per_request(self):
         """Whoever asks, a request's requester gets a few links a day; the
         page does not say when the limit is reached."""
