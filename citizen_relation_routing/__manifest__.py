@@ -2,7 +2,7 @@
     "name": "Citizen Relation: Routing and Technical Services",
     "summary": "Teams mapped onto departments, routing rules, transfers, "
     "escalation, and work orders for the technical services",
-    "version": "18.0.1.0.0",
+    "version": "18.0.1.1.0",
     "category": "Services/Citizen Relation",
     "license": "LGPL-3",
     "development_status": "Beta",
