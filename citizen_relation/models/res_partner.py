@@ -1,6 +1,6 @@
 import re
 
-from odoo import api, fields, models, tools
+from odoo import api, exceptions, fields, models, tools
 from odoo.tools import SQL
 from odoo.tools.sql import column_exists
 
@@ -106,10 +106,19 @@ class ResPartner(models.Model):
     @api.model
     def _citizen_email_writer_is_trusted(self):
         """Whether the address the current user writes on a contact counts as
-        confirmed: yes for the town's staff and its scheduled jobs, never for
-        a portal user or a visitor (even through a sudo), whose own word is
-        no proof of owning an address."""
-        return not self.env.user.share
+        confirmed: yes for the citizen-relation agents (who answer for the
+        contacts of the requests they handle), administrators and scheduled
+        jobs; never for any other employee (every internal user may edit
+        contacts in Odoo: one could otherwise send a citizen's notifications
+        and signed links to an address of their choosing), nor for a portal
+        user or a visitor, even through a sudo: typing an address is no
+        proof of owning it."""
+        user = self.env.user
+        return not user.share and (
+            user._is_superuser()
+            or user.has_group("citizen_relation.group_citizen_agent")
+            or user.has_group("base.group_system")
+        )
 
     @api.model_create_multi
     def create(self, vals_list):
@@ -122,7 +131,33 @@ class ResPartner(models.Model):
                 ) or False
         return super().create(vals_list)
 
+    def _check_requester_email_change(self, email):
+        """Refuse an employee who does not handle citizen requests the change
+        of a requester's address: the requester's notifications and signed
+        links would leave for an address of that employee's choosing."""
+        normalized = tools.email_normalize(email or "", strict=False) or False
+        changed = self.filtered(lambda p: p.email_normalized != normalized)
+        # sudo: only counts the requests of these contacts, to refuse the
+        # change; the employee may not read them
+        if changed and self.env["citizen.request"].sudo().search_count(
+            [("partner_id", "in", changed.ids)], limit=1
+        ):
+            raise exceptions.AccessError(
+                self.env._(
+                    "Only citizen relation agents may change the email address "
+                    "of a requester of citizen requests."
+                )
+            )
+
     def write(self, vals):
+        if (
+            "email" in vals
+            and "citizen_confirmed_email" not in vals
+            and not self.env.su
+            and not self.env.user.share
+            and not self._citizen_email_writer_is_trusted()
+        ):
+            self._check_requester_email_change(vals["email"])
         if (
             "email" in vals
             and "citizen_confirmed_email" not in vals

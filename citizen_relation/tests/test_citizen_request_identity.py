@@ -1,5 +1,6 @@
 from freezegun import freeze_time
 
+from odoo.exceptions import AccessError
 from odoo.tests import tagged
 
 from odoo.addons.base.tests.common import new_test_user
@@ -67,6 +68,40 @@ class TestCitizenRequestIdentity(CitizenRequestCommon):
         self.assertEqual(self.impostor.citizen_confirmed_email, "adrien@example.com")
         self.impostor.write({"email": "adrien.u@example.com"})
         self.assertEqual(self.impostor.citizen_confirmed_email, "adrien.u@example.com")
+
+    def test_address_written_by_a_plain_employee_is_not_confirmed(self):
+        """Regression: every employee may edit contacts in Odoo, and an
+        address any of them wrote counted as confirmed; one could send a
+        citizen's next notifications and signed links to an address of their
+        choosing. Only citizen-relation agents and administrators confirm an
+        address, and the others may not change a requester's."""
+        employee = new_test_user(
+            self.env,
+            login="employe.simple",
+            groups="base.group_user,base.group_partner_manager",
+            company_id=self.company.id,
+        )
+        with self.assertRaises(AccessError):
+            self.victim.with_user(employee).write({"email": "ailleurs@example.com"})
+        self.assertEqual(self.victim.email_normalized, "gaston.leroy@example.com")
+        # a contact who filed nothing: the address is written, unconfirmed
+        created = (
+            self.env["res.partner"]
+            .with_user(employee)
+            .create({"name": "Contact saisi", "email": "saisi@example.com"})
+        )
+        self.assertFalse(created.citizen_confirmed_email)
+        created.with_user(employee).write({"email": "ailleurs@example.com"})
+        self.assertFalse(created.citizen_confirmed_email)
+        self.assertFalse(
+            self.Request._match_partner("ailleurs@example.com", False),
+            "the address an employee typed designates nobody",
+        )
+        # an agent (with Odoo's Contact Creation, as every new employee)
+        # vouches for what they write
+        self.user_agent.groups_id += self.env.ref("base.group_partner_manager")
+        self.victim.with_user(self.user_agent).write({"email": "gaston@example.com"})
+        self.assertEqual(self.victim.citizen_confirmed_email, "gaston@example.com")
 
     @freeze_time(NOW)
     def test_email_of_an_address_typed_on_an_account_is_not_theirs(self):
