@@ -129,6 +129,12 @@ ensure_venv() {
     pip_install -r "$ROOT/requirements/odoo.txt" ||
         pip_install --no-build-isolation -r "$ROOT/requirements/odoo.txt" ||
         die "Installing Odoo's Python requirements failed (see above)."
+    # What the addons themselves need beyond Odoo (their manifests'
+    # external_dependencies), when they need anything.
+    if [ -f "$ROOT/requirements/addons.txt" ]; then
+        pip_install -r "$ROOT/requirements/addons.txt" ||
+            die "Installing the addons' Python requirements failed (see above)."
+    fi
     pip_install -r "$ROOT/requirements/dev.txt" ||
         die "Installing the project's Python requirements failed (see above)."
     echo "$want" >"$stamp"
