@@ -5,6 +5,8 @@ import logging
 
 from odoo import api, fields, models, tools
 
+from ..tools import process_in_batches
+
 _logger = logging.getLogger(__name__)
 
 
@@ -49,7 +51,7 @@ class CitizenRequest(models.Model):
         # sudo: the job acknowledges the requests of every company. The
         # emails wait in the mail queue, sent once the batch is committed.
         Request = self.sudo().with_context(mail_notify_force_send=False)
-        return self._process_in_batches(
+        return process_in_batches(
             Request,
             [("acknowledgement_method", "=", False)],
             "date_received, id",
@@ -69,34 +71,9 @@ class CitizenRequest(models.Model):
 
     @api.model
     def _process_in_batches(self, records, domain, order, batch_size, process):
-        """Call ``process(batch)`` on the records of ``records``' model that
-        match ``domain``, ``batch_size`` at a time in ``order``; return how
-        many were processed. ``process`` must take them out of ``domain``.
-
-        In a scheduled action, one batch, then its progress is reported: the
-        scheduler commits and calls again while records remain. Called
-        directly, every batch in the current transaction, the cache emptied
-        between batches (memory stays bounded).
-        """
-        in_cron = bool(self.env.context.get("ir_cron_progress_id"))
-        done = 0
-        previous_ids = None
-        while True:
-            batch = records.search(domain, order=order, limit=batch_size)
-            if not batch or batch.ids == previous_ids:
-                # the second test guards against looping on records that an
-                # extension would leave in the domain
-                break
-            previous_ids = batch.ids
-            process(batch)
-            done += len(batch)
-            self.env.flush_all()
-            self.env.invalidate_all()
-            if in_cron:
-                remaining = records.search_count(domain)
-                self.env["ir.cron"]._notify_progress(done=done, remaining=remaining)
-                break
-        return done
+        """Kept for the callers of other files until they call
+        :func:`~odoo.addons.citizen_relation.tools.process_in_batches`."""
+        return process_in_batches(records, domain, order, batch_size, process)
 
     def _send_acknowledgement_safely(self):
         """Acknowledge one request; when its email fails to be prepared, fall

@@ -1,9 +1,9 @@
 """Deadlines announced to the requester, late requests and the reminders
 of the assigned agents."""
 
-from datetime import datetime, time, timedelta
+from datetime import timedelta
 
-from odoo import api, fields, models, tools
+from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.osv import expression
 
@@ -32,34 +32,10 @@ class CitizenRequest(models.Model):
         if not self.category_id or delay <= 0:
             return False
         received = self.date_received or fields.Datetime.now()
-        deadline = self._add_working_days(
-            received, delay, self.company_id.resource_calendar_id
+        deadline = self.company_id.resource_calendar_id._citizen_add_working_days(
+            received, delay
         )
         return deadline.date() if deadline else False
-
-    @api.model
-    def _add_working_days(self, received, days, calendar):
-        """End of the ``days``-th working day of ``calendar`` (its leaves and
-        public holidays left out) after the day of ``received``: that day
-        never counts, whatever the hour. Calendar days without calendar."""
-        if not calendar:
-            return received + timedelta(days=days)
-        return self._get_working_days_end(calendar.id, received.date(), days)
-
-    @api.model
-    @tools.ormcache("calendar_id", "day", "days")
-    def _get_working_days_end(self, calendar_id, day, days):
-        """End of the ``days``-th working day of the calendar after ``day``.
-
-        Kept per worker: the requests of a day share their deadlines, which
-        would otherwise cost four queries each; changing a calendar, its
-        working hours or its public holidays clears it (see
-        ``resource_calendar.py``).
-        """
-        # sudo: the same public holidays for whoever files the request.
-        calendar = self.env["resource.calendar"].sudo().browse(calendar_id)
-        next_day = datetime.combine(day + timedelta(days=1), time.min)
-        return calendar.plan_days(days, next_day, compute_leaves=True)
 
     def _compute_is_late(self):
         today = fields.Date.context_today(self)
