@@ -102,36 +102,45 @@ class CitizenRequest(models.Model):
                 and template
                 and not self.env.context.get("citizen_acknowledge_by_callback")
             ):
-                # The town writes the acknowledgement, never the requester;
-                # Odoo emails nobody what the current user posts, and the
-                # requester is the current user on the portal or when their
-                # email is routed to their account: they are told anyway.
-                is_requester = self.env.user.partner_id == request.partner_id
-                request.with_context(
-                    mail_notify_author=is_requester
-                ).message_post_with_source(
-                    template,
-                    subtype_xmlid="mail.mt_comment",
-                    email_layout_xmlid="mail.mail_notification_light",
-                    **request._get_acknowledgement_author(),
-                )
-                request.write(
-                    {
-                        "acknowledgement_method": "email",
-                        "date_acknowledged": fields.Datetime.now(),
-                    }
-                )
+                request._send_acknowledgement_email(template)
             else:
-                user = request._get_callback_user()
-                request_lang = request.with_context(lang=request._get_user_lang(user))
-                request_lang.activity_schedule(
-                    "citizen_relation.mail_activity_type_acknowledge",
-                    date_deadline=fields.Date.context_today(request),
-                    user_id=user.id,
-                    note=request_lang._get_callback_note(),
-                )
-                request.acknowledgement_method = "callback"
+                request._schedule_acknowledgement_callback()
         return True
+
+    def _send_acknowledgement_email(self, template):
+        """Acknowledge the request by the email of ``template``."""
+        self.ensure_one()
+        # The town writes the acknowledgement, never the requester; Odoo
+        # emails nobody what the current user posts, and the requester is the
+        # current user on the portal or when their email is routed to their
+        # account: they are told anyway.
+        is_requester = self.env.user.partner_id == self.partner_id
+        self.with_context(mail_notify_author=is_requester).message_post_with_source(
+            template,
+            subtype_xmlid="mail.mt_comment",
+            email_layout_xmlid="mail.mail_notification_light",
+            **self._get_acknowledgement_author(),
+        )
+        self.write(
+            {
+                "acknowledgement_method": "email",
+                "date_acknowledged": fields.Datetime.now(),
+            }
+        )
+
+    def _schedule_acknowledgement_callback(self):
+        """Acknowledge the request by an activity for an agent, who calls the
+        requester back or writes to them."""
+        self.ensure_one()
+        user = self._get_callback_user()
+        request_lang = self.with_context(lang=self._get_user_lang(user))
+        request_lang.activity_schedule(
+            "citizen_relation.mail_activity_type_acknowledge",
+            date_deadline=fields.Date.context_today(self),
+            user_id=user.id,
+            note=request_lang._get_callback_note(),
+        )
+        self.acknowledgement_method = "callback"
 
     def _get_acknowledgement_author(self):
         """Author and sender of the acknowledgement: the company's contact."""

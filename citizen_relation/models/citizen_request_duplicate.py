@@ -90,6 +90,22 @@ class CitizenRequest(models.Model):
         if not self.category_id:
             return self.browse()
         days, max_distance = self._get_duplicate_settings()
+        street = _normalize_street(self.street)
+        words = _significant_words(
+            f"{self.title} {tools.html2plaintext(self.description or '')}"
+        )
+        scored = []
+        for other in self.search(self._get_duplicate_domain(days), limit=200):
+            score = self._get_duplicate_score(other, street, words, max_distance)
+            if score:
+                scored.append((score, other))
+        scored.sort(key=lambda pair: (-pair[0], pair[1].id))
+        return self.browse([other.id for _score, other in scored[:limit]])
+
+    def _get_duplicate_domain(self, days):
+        """Requests a duplicate of this one may be: open originals of the same
+        category and company, received within ``days`` of it."""
+        self.ensure_one()
         received = self.date_received or fields.Datetime.now()
         domain = [
             ("category_id", "=", self.category_id.id),
@@ -101,37 +117,34 @@ class CitizenRequest(models.Model):
         ]
         if self._origin.id:
             domain.append(("id", "!=", self._origin.id))
-        street = _normalize_street(self.street)
-        words = _significant_words(
-            f"{self.title} {tools.html2plaintext(self.description or '')}"
-        )
-        scored = []
-        for other in self.search(domain, limit=200):
-            score = 0
-            if street and street == _normalize_street(other.street):
-                score += 2
-            if (
-                self.latitude
-                and self.longitude
-                and other.latitude
-                and other.longitude
-                and _distance_meters(
-                    self.latitude, self.longitude, other.latitude, other.longitude
-                )
-                <= max_distance
-            ):
-                score += 2
-            other_words = _significant_words(
-                f"{other.title} {tools.html2plaintext(other.description or '')}"
+        return domain
+
+    def _get_duplicate_score(self, other, street, words, max_distance):
+        """How much ``other`` looks like this request (0: not at all): the same
+        street (``street``, normalised) and a place within ``max_distance``
+        meters count 2 each, shared words (``words``) 1 and their share."""
+        score = 0
+        if street and street == _normalize_street(other.street):
+            score += 2
+        if (
+            self.latitude
+            and self.longitude
+            and other.latitude
+            and other.longitude
+            and _distance_meters(
+                self.latitude, self.longitude, other.latitude, other.longitude
             )
-            if words and other_words:
-                similarity = len(words & other_words) / len(words | other_words)
-                if similarity >= 0.2:
-                    score += 1 + similarity
-            if score:
-                scored.append((score, other))
-        scored.sort(key=lambda pair: (-pair[0], pair[1].id))
-        return self.browse([other.id for _score, other in scored[:limit]])
+            <= max_distance
+        ):
+            score += 2
+        other_words = _significant_words(
+            f"{other.title} {tools.html2plaintext(other.description or '')}"
+        )
+        if words and other_words:
+            similarity = len(words & other_words) / len(words | other_words)
+            if similarity >= 0.2:
+                score += 1 + similarity
+        return score
 
     def action_mark_as_original(self):
         """Button on a candidate: the request in context is its duplicate."""

@@ -51,21 +51,28 @@ class CitizenRequest(models.Model):
             "padding": sequence.padding,
         }
         if sequence.use_date_range:
-            date_range = (
-                self.env["ir.sequence.date_range"]
-                .sudo()
-                .search(
-                    [
-                        ("sequence_id", "=", sequence.id),
-                        ("date_from", "<=", day),
-                        ("date_to", ">=", day),
-                    ],
-                    limit=1,
-                )
-            )
+            date_range = self._get_reference_period(sequence, day)
             numbering["date_range_id"] = date_range.id
             numbering["date_from"] = date_range.date_from
         return numbering
+
+    @api.model
+    def _get_reference_period(self, sequence, day):
+        """Period of ``sequence`` (numbered by date range) holding ``day``;
+        empty when it does not exist yet."""
+        # sudo: as the numbering, read to draw a reference.
+        return (
+            self.env["ir.sequence.date_range"]
+            .sudo()
+            .search(
+                [
+                    ("sequence_id", "=", sequence.id),
+                    ("date_from", "<=", day),
+                    ("date_to", ">=", day),
+                ],
+                limit=1,
+            )
+        )
 
     @api.model
     def _next_reference(self, received):

@@ -109,8 +109,19 @@ class MailThread(models.AbstractModel):
         finally:
             for container, parts in payloads:
                 container.set_payload(parts)
-        body = result["body"]
-        attachments = list(result["attachments"])
+        body, attachments = self._citizen_add_forwarded(
+            result["body"], list(result["attachments"]), forwarded
+        )
+        if save_original:
+            attachments.insert(
+                0, self._Attachment("original_email.eml", message.as_string(), {})
+            )
+        return {"body": body, "attachments": attachments}
+
+    @api.model
+    def _citizen_add_forwarded(self, body, attachments, forwarded):
+        """``body`` and ``attachments`` followed by the text and attachments
+        of the ``forwarded`` emails, each text quoted under a heading."""
         for _container, part in forwarded:
             inner_messages = part.get_payload()
             if not inner_messages:
@@ -130,11 +141,7 @@ class MailThread(models.AbstractModel):
                 plaintext=False,
             )
             attachments += inner_result["attachments"]
-        if save_original:
-            attachments.insert(
-                0, self._Attachment("original_email.eml", message.as_string(), {})
-            )
-        return {"body": body, "attachments": attachments}
+        return body, attachments
 
     @api.model
     def _citizen_forwarded_parts(self, message):
@@ -288,6 +295,16 @@ class MailThread(models.AbstractModel):
         return super()._message_route_process(message, message_dict, routes)
 
     @api.model
+    def _citizen_email_opened_request(self, message_id):
+        """Whether the email ``message_id`` opened a request."""
+        self.env.cr.execute(
+            "SELECT 1 FROM citizen_request "
+            "WHERE channel = 'email' AND source_ref = %s LIMIT 1",
+            [message_id],
+        )
+        return bool(self.env.cr.fetchone())
+
+    @api.model
     def _citizen_drop_concurrent_duplicates(self, message_dict, routes):
         """The same email fetched twice at the same moment (two mailboxes):
         only one delivery may open a request. A delivery waits for the other
@@ -323,12 +340,7 @@ class MailThread(models.AbstractModel):
             return routes
         # Recorded by a delivery this transaction sees: the request was made,
         # unless it was deleted since.
-        self.env.cr.execute(
-            "SELECT 1 FROM citizen_request "
-            "WHERE channel = 'email' AND source_ref = %s LIMIT 1",
-            [message_id],
-        )
-        if not self.env.cr.fetchone():
+        if not self._citizen_email_opened_request(message_id):
             return routes
         _logger.info(
             "Email %s already opened a request: delivered twice, ignored",

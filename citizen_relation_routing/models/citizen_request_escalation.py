@@ -191,32 +191,35 @@ class CitizenRequest(models.Model):
                 continue
             if request.date_waiting + timedelta(days=category.waiting_days) > now:
                 continue
-            kind = (
-                "waiting_close"
-                if category.waiting_action == "close"
-                else "waiting_reminder"
+            request._end_long_wait(breach, template)
+
+    def _end_long_wait(self, breach, template):
+        """The request waited for its requester longer than its category
+        allows since ``breach``: record it, then close the request or remind
+        the requester with ``template``, as the category says."""
+        self.ensure_one()
+        closing = self.category_id.waiting_action == "close"
+        self.env["citizen.request.escalation"].create(
+            {
+                "request_id": self.id,
+                "kind": "waiting_close" if closing else "waiting_reminder",
+                "breach_date": breach,
+                "team_id": self.team_id.id,
+            }
+        )
+        if closing:
+            env = self._get_staff_env()
+            self.message_post(
+                body=env._(
+                    "Closed: no answer from the requester since %(date)s.",
+                    date=format_date(env, breach),
+                ),
+                subtype_xmlid="mail.mt_note",
             )
-            self.env["citizen.request.escalation"].create(
-                {
-                    "request_id": request.id,
-                    "kind": kind,
-                    "breach_date": breach,
-                    "team_id": request.team_id.id,
-                }
+            self.action_close()
+        elif template:
+            self.message_post_with_source(
+                template,
+                subtype_xmlid="mail.mt_comment",
+                email_layout_xmlid="mail.mail_notification_light",
             )
-            if category.waiting_action == "close":
-                env = request._get_staff_env()
-                request.message_post(
-                    body=env._(
-                        "Closed: no answer from the requester since %(date)s.",
-                        date=format_date(env, breach),
-                    ),
-                    subtype_xmlid="mail.mt_note",
-                )
-                request.action_close()
-            elif template:
-                request.message_post_with_source(
-                    template,
-                    subtype_xmlid="mail.mt_comment",
-                    email_layout_xmlid="mail.mail_notification_light",
-                )

@@ -82,29 +82,35 @@ class CitizenRequest(models.Model):
         for request, request_facts in zip(self, facts, strict=True):
             rule = request._find_routing_rule(rules, request_facts)
             team = rule.team_id or Team._get_triage_team(request.company_id)
-            vals = {"routing_rule_id": rule.id}
-            if team != request.team_id:
-                vals["team_id"] = team.id
-            keep = request.user_id and (
-                keep_assignee or request.user_id in team.member_ids | team.leader_id
-            )
-            if keep:
-                # Said explicitly so that the change of team keeps it.
-                vals["user_id"] = request.user_id.id
-            elif team:
-                if rule.user_id:
-                    vals["user_id"] = rule.user_id.id
-                else:
-                    vals["user_id"] = False
-                    by_team[team].append(vals)
-            if rule.priority and rule.priority > (request.priority or "0"):
-                vals["priority"] = rule.priority
-            if rule.tag_ids - request.tag_ids:
-                vals["tag_ids"] = [Command.link(tag.id) for tag in rule.tag_ids]
+            vals = request._get_rule_values(rule, team, keep_assignee)
+            if team and "user_id" in vals and not vals["user_id"]:
+                # the team's method picks the assignees of the whole batch
+                by_team[team].append(vals)
             values.append(vals)
         for vals, user in _pick_assignees_by_team(by_team):
             vals["user_id"] = user.id
         return values
+
+    def _get_rule_values(self, rule, team, keep_assignee):
+        """Values routing by ``rule`` to ``team`` gives this request; an
+        assignee left to the team's method is said as ``user_id`` False."""
+        self.ensure_one()
+        vals = {"routing_rule_id": rule.id}
+        if team != self.team_id:
+            vals["team_id"] = team.id
+        keep = self.user_id and (
+            keep_assignee or self.user_id in team.member_ids | team.leader_id
+        )
+        if keep:
+            # Said explicitly so that the change of team keeps it.
+            vals["user_id"] = self.user_id.id
+        elif team:
+            vals["user_id"] = rule.user_id.id or False
+        if rule.priority and rule.priority > (self.priority or "0"):
+            vals["priority"] = rule.priority
+        if rule.tag_ids - self.tag_ids:
+            vals["tag_ids"] = [Command.link(tag.id) for tag in rule.tag_ids]
+        return vals
 
     def _assign_in_team(self):
         """Assign the unassigned requests given to a team at creation."""
