@@ -133,6 +133,8 @@ class CitizenRequest(models.Model):
         string="Deadline",
         compute="_compute_date_deadline",
         store=True,
+        # computed before the INSERT, from the values of the new request
+        precompute=True,
         readonly=False,
         tracking=True,
         copy=False,
@@ -253,6 +255,22 @@ class CitizenRequest(models.Model):
     # Creation: every channel goes through here
     # ------------------------------------------------------------------
 
+    @api.model
+    def _set_closing_date(self, vals):
+        """The closing date that goes with the stage of ``vals``, at creation
+        and at each change of stage: entering a closed stage dates the request
+        now, unless a date is given with the stage (history imported);
+        entering an open stage clears it. Set in the values, as the stage is
+        written, so that the date is the moment of the change."""
+        if vals.get("stage_id"):
+            stage = self.env["citizen.request.stage"].browse(vals["stage_id"])
+            if stage.is_closed:
+                vals.setdefault("date_closed", fields.Datetime.now())
+                return vals
+        if "stage_id" in vals:
+            vals["date_closed"] = False
+        return vals
+
     @api.model_create_multi
     def create(self, vals_list):
         # Everything is decided on the values (reference, requester,
@@ -265,11 +283,7 @@ class CitizenRequest(models.Model):
 
     def write(self, vals):
         if "stage_id" in vals:
-            stage = self.env["citizen.request.stage"].browse(vals["stage_id"])
-            if stage.is_closed:
-                vals.setdefault("date_closed", fields.Datetime.now())
-            else:
-                vals["date_closed"] = False
+            vals = self._set_closing_date(dict(vals))
         res = super().write(vals)
         if vals.get("partner_id"):
             self._subscribe_requester()

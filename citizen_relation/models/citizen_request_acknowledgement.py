@@ -16,7 +16,7 @@ ACKNOWLEDGEMENT_BATCH_SIZE = 100
 
 
 class CitizenRequest(models.Model):
-    _inherit = "citizen.request"
+    _inherit = "citizen.request"  # pylint: disable=consider-merging-classes-inherited
 
     # ------------------------------------------------------------------
     # Acknowledgement

@@ -56,7 +56,7 @@ def _distance_meters(lat1, lon1, lat2, lon2):
 
 
 class CitizenRequest(models.Model):
-    _inherit = "citizen.request"
+    _inherit = "citizen.request"  # pylint: disable=consider-merging-classes-inherited
 
     # ------------------------------------------------------------------
     # Duplicates

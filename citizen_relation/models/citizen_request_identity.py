@@ -7,7 +7,7 @@ from odoo.addons.portal.utils import validate_thread_with_hash_pid
 
 
 class CitizenRequest(models.Model):
-    _inherit = "citizen.request"
+    _inherit = "citizen.request"  # pylint: disable=consider-merging-classes-inherited
 
     # ------------------------------------------------------------------
     # Identity: whose request it is, and what its signed link shows

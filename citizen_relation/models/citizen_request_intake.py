@@ -7,7 +7,7 @@ from odoo import api, fields, models, tools
 
 
 class CitizenRequest(models.Model):
-    _inherit = "citizen.request"
+    _inherit = "citizen.request"  # pylint: disable=consider-merging-classes-inherited
 
     # ------------------------------------------------------------------
     # Creation: every channel goes through here
@@ -18,12 +18,39 @@ class CitizenRequest(models.Model):
         """Normalise the values of a new request, whatever its channel.
 
         Extend it to set more defaults from what the channel gave (routing,
-        priorities). It receives and returns one dict of values.
+        priorities). It receives and returns one dict of values. The values
+        computed from the others (deadline, closing date, priority...) are
+        the fields' computes, run before the INSERT (``precompute``); the
+        closing date is set by :meth:`_set_closing_date`, as on each change
+        of stage.
         """
         vals = dict(vals)
         # The link of every email and receipt carries it: given now, it is
         # part of the INSERT instead of an UPDATE at the first email.
         vals.setdefault("access_token", str(uuid.uuid4()))
+        self._normalize_contact_values(vals)
+        if vals.get("name") in (None, False, "", "/", self.env._("New")):
+            company = self.env["res.company"].browse(
+                vals.get("company_id") or self.env.company.id
+            )
+            received = vals.get("date_received") or fields.Datetime.now()
+            vals["name"] = self.with_company(company)._next_reference(
+                fields.Datetime.to_datetime(received)
+            ) or self.env._("New")
+        self._set_requester_values(vals)
+        if vals.get("stage_id"):
+            self._set_closing_date(vals)
+            if self.env["citizen.request.stage"].browse(vals["stage_id"]).is_closed:
+                # Recorded already closed (history imported, a question
+                # answered on the spot): the answer was given, no
+                # acknowledgement is due, and none is sent.
+                vals.setdefault("acknowledgement_method", "none")
+        return vals
+
+    @api.model
+    def _normalize_contact_values(self, vals):
+        """Contact details given with a request, in ``vals``: trimmed, and
+        the email normalised (the form in which it is looked up)."""
         for field_name in ("contact_name", "contact_email", "contact_phone"):
             if vals.get(field_name):
                 vals[field_name] = vals[field_name].strip()
@@ -31,14 +58,12 @@ class CitizenRequest(models.Model):
             vals["contact_email"] = (
                 tools.email_normalize(vals["contact_email"]) or vals["contact_email"]
             )
-        company = self.env["res.company"].browse(
-            vals.get("company_id") or self.env.company.id
-        )
-        if vals.get("name") in (None, False, "", "/", self.env._("New")):
-            received = vals.get("date_received") or fields.Datetime.now()
-            vals["name"] = self.with_company(company)._next_reference(
-                fields.Datetime.to_datetime(received)
-            ) or self.env._("New")
+
+    @api.model
+    def _set_requester_values(self, vals):
+        """The requester of a new request and its contact details, in
+        ``vals``: the details of the requester given, else the contact the
+        details given designate (created when none does)."""
         if vals.get("partner_id") and not (
             vals.get("contact_email") or vals.get("contact_phone")
         ):
@@ -53,31 +78,6 @@ class CitizenRequest(models.Model):
                 vals.get("contact_phone"),
             )
             vals["partner_id"] = partner.id
-        if vals.get("category_id") and "date_deadline" not in vals:
-            # Announced at intake, in the values: a change made later in the
-            # same transaction (a category corrected) does not move it.
-            vals["date_deadline"] = self.new(
-                {
-                    "category_id": vals["category_id"],
-                    "company_id": company.id,
-                    "date_received": vals.get("date_received") or fields.Datetime.now(),
-                }
-            )._get_deadline_from_category()
-        elif "date_deadline" not in vals and not self.env.context.get(
-            "default_category_id"
-        ):
-            # no category, no deadline: said now rather than computed after
-            vals["date_deadline"] = False
-        if vals.get("stage_id"):
-            stage = self.env["citizen.request.stage"].browse(vals["stage_id"])
-            if stage.is_closed:
-                if not vals.get("date_closed"):
-                    vals["date_closed"] = fields.Datetime.now()
-                # Recorded already closed (history imported, a question
-                # answered on the spot): the answer was given, no
-                # acknowledgement is due, and none is sent.
-                vals.setdefault("acknowledgement_method", "none")
-        return vals
 
     @api.model
     def _prepare_requests_values(self, vals_list):
@@ -107,20 +107,13 @@ class CitizenRequest(models.Model):
             "name": name,
             "email": email or False,
             "phone": phone or False,
-            # What res.partner computes for a person without company or
-            # account, given with the rest: inserted at once rather than
-            # written after the INSERT (recomputed all the same).
-            "complete_name": name,
-            "commercial_company_name": False,
-            "partner_share": True,
-            "email_normalized": tools.email_normalize(email, strict=False) or False,
+            # The address the request came with: the contact made for it is
+            # the town's record of whoever uses this address (no account can
+            # be reached through it without an invitation sent to the
+            # address).
+            "citizen_confirmed_email": tools.email_normalize(email, strict=False)
+            or False,
         }
-        # The address the request came with: the contact made for it is the
-        # town's record of whoever uses this address (no account can be
-        # reached through it without an invitation sent to the address).
-        values["citizen_confirmed_email"] = values["email_normalized"]
-        if not phone:
-            values["phone_sanitized"] = False
         # sudo: the requester is created from the details they gave
         # themselves; counter agents and website visitors may not manage
         # contacts.

@@ -10,7 +10,7 @@ _logger = logging.getLogger(__name__)
 
 
 class CitizenRequest(models.Model):
-    _inherit = "citizen.request"
+    _inherit = "citizen.request"  # pylint: disable=consider-merging-classes-inherited
 
     # ------------------------------------------------------------------
     # Mail gateway
@@ -24,6 +24,14 @@ class CitizenRequest(models.Model):
             "DELETE FROM citizen_request_email_delivery "
             "WHERE create_date < (now() AT TIME ZONE 'UTC') - interval '1 day'"
         )
+
+    @api.model
+    def _detect_loop_sender_domain(self, email_from_normalized):
+        # Without an address, Odoo would count every request that has no email
+        # (taken by phone or at the counter) and drop the email.
+        if not email_from_normalized:
+            return []
+        return super()._detect_loop_sender_domain(email_from_normalized)
 
     @api.model
     def message_new(self, msg_dict, custom_values=None):

@@ -6,7 +6,7 @@ from odoo.addons.base.models.ir_sequence import _select_nextval
 
 
 class CitizenRequest(models.Model):
-    _inherit = "citizen.request"
+    _inherit = "citizen.request"  # pylint: disable=consider-merging-classes-inherited
 
     # ------------------------------------------------------------------
     # Reference

@@ -52,7 +52,7 @@ class CitizenRequestEscalation(models.Model):
 class CitizenRequest(models.Model):
     """The job that records the breaches above and acts on the requests."""
 
-    _inherit = "citizen.request"
+    _inherit = "citizen.request"  # pylint: disable=consider-merging-classes-inherited
 
     # ------------------------------------------------------------------
     # Escalation

@@ -18,7 +18,7 @@ def _pick_assignees_by_team(by_team):
 
 
 class CitizenRequest(models.Model):
-    _inherit = "citizen.request"
+    _inherit = "citizen.request"  # pylint: disable=consider-merging-classes-inherited
 
     # ------------------------------------------------------------------
     # Routing
