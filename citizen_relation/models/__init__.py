@@ -2,6 +2,13 @@ from . import citizen_cached_source
 from . import citizen_request_category
 from . import citizen_request_stage
 from . import citizen_request
+from . import citizen_request_intake
+from . import citizen_request_reference
+from . import citizen_request_deadline
+from . import citizen_request_identity
+from . import citizen_request_acknowledgement
+from . import citizen_request_duplicate
+from . import citizen_request_mail_gateway
 from . import citizen_request_privacy
 from . import citizen_audit_log
 from . import citizen_erasure_request

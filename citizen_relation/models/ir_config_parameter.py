@@ -1,28 +1,33 @@
-import logging
-
 from odoo import api, models
+from odoo.exceptions import ValidationError
 
-from .mail_thread import LOOP_PARAMETERS
-
-_logger = logging.getLogger(__name__)
+# Settings of Odoo's mail loop detection and their default values (those of
+# mail.thread._detect_loop_sender, which reads them as whole numbers).
+LOOP_PARAMETERS = {
+    "mail.gateway.loop.minutes": 120,
+    "mail.gateway.loop.threshold": 20,
+}
 
 
 class IrConfigParameter(models.Model):
     _inherit = "ir.config_parameter"
 
-    @api.model
-    def get_param(self, key, default=False):
-        value = super().get_param(key, default=default)
-        if key in LOOP_PARAMETERS and value not in (False, None):
+    @api.constrains("key", "value")
+    def _check_citizen_loop_parameters(self):
+        """A loop setting must be a whole number: Odoo reads it for every
+        incoming email, and a word there would make every email fail (the
+        fetcher would take them again forever)."""
+        for param in self:
+            if param.key not in LOOP_PARAMETERS:
+                continue
             try:
-                int(value)
+                int(param.value)
             except (TypeError, ValueError):
-                _logger.warning(
-                    "System parameter %s is not a whole number (%r): "
-                    "the default %s is used",
-                    key,
-                    value,
-                    LOOP_PARAMETERS[key],
-                )
-                return LOOP_PARAMETERS[key]
-        return value
+                raise ValidationError(
+                    self.env._(
+                        "The system parameter %(key)s must be a whole number "
+                        "(%(default)s by default).",
+                        key=param.key,
+                        default=LOOP_PARAMETERS[param.key],
+                    )
+                ) from None

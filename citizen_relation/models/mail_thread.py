@@ -11,13 +11,6 @@ from odoo.tools.mail import append_content_to_html
 
 _logger = logging.getLogger(__name__)
 
-# Settings of Odoo's mail loop detection and their default values (those of
-# mail.thread._detect_loop_sender).
-LOOP_PARAMETERS = {
-    "mail.gateway.loop.minutes": 120,
-    "mail.gateway.loop.threshold": 20,
-}
-
 
 def _decode_8bit_header(value):
     """Text of a header holding raw 8-bit bytes (kept by the email parser as
@@ -76,19 +69,28 @@ class MailThread(models.AbstractModel):
                 if name.lower() in broken:
                     part[name] = _decode_8bit_header(value)
 
-    def _message_parse_extract_payload(
-        self, message, message_dict, save_original=False
-    ):
-        """Keep the text written by the sender ahead of the emails they
-        forward as attachments (message/rfc822 parts): Odoo would otherwise
-        replace it with the body of the forwarded email."""
-        forwarded = (
-            []
-            if message_dict.get("is_bounce")
-            else self._citizen_forwarded_parts(message)
+    @api.model
+    def _citizen_keep_forwarded(self, message, message_dict):
+        """Body and attachments of an email to citizen requests: the text
+        written by the sender is kept ahead of the emails they forward as
+        attachments (message/rfc822 parts), where Odoo keeps only the body of
+        the forwarded email. Other models get Odoo's parsing unchanged."""
+        if message_dict.get("is_bounce") or not self._citizen_forwarded_parts(message):
+            return
+        attachments = message_dict.get("attachments") or []
+        save_original = bool(attachments and attachments[0][0] == "original_email.eml")
+        message_dict.update(
+            self._citizen_extract_payload(message, message_dict, save_original)
         )
+
+    @api.model
+    def _citizen_extract_payload(self, message, message_dict, save_original=False):
+        """Odoo's body and attachments of ``message``, with the emails it
+        forwards added after the sender's text (see
+        :meth:`_citizen_keep_forwarded`)."""
+        forwarded = self._citizen_forwarded_parts(message)
         if not forwarded:
-            return super()._message_parse_extract_payload(
+            return self._message_parse_extract_payload(
                 message, message_dict, save_original=save_original
             )
         payloads = [
@@ -103,20 +105,31 @@ class MailThread(models.AbstractModel):
                         if part.get_content_type() != "message/rfc822"
                     ]
                 )
-            result = super()._message_parse_extract_payload(
+            result = self._message_parse_extract_payload(
                 message, message_dict, save_original=False
             )
         finally:
             for container, parts in payloads:
                 container.set_payload(parts)
-        body = result["body"]
-        attachments = list(result["attachments"])
+        body, attachments = self._citizen_add_forwarded(
+            result["body"], list(result["attachments"]), forwarded
+        )
+        if save_original:
+            attachments.insert(
+                0, self._Attachment("original_email.eml", message.as_string(), {})
+            )
+        return {"body": body, "attachments": attachments}
+
+    @api.model
+    def _citizen_add_forwarded(self, body, attachments, forwarded):
+        """``body`` and ``attachments`` followed by the text and attachments
+        of the ``forwarded`` emails, each text quoted under a heading."""
         for _container, part in forwarded:
             inner_messages = part.get_payload()
             if not inner_messages:
                 continue
             inner = inner_messages[0]
-            inner_result = self._message_parse_extract_payload(inner, {})
+            inner_result = self._citizen_extract_payload(inner, {})
             town = self.with_context(lang=self.env.company.partner_id.lang)
             heading = Markup("<p>%s</p>") % town.env._(
                 "Forwarded message from %(sender)s: %(subject)s",
@@ -130,11 +143,7 @@ class MailThread(models.AbstractModel):
                 plaintext=False,
             )
             attachments += inner_result["attachments"]
-        if save_original:
-            attachments.insert(
-                0, self._Attachment("original_email.eml", message.as_string(), {})
-            )
-        return {"body": body, "attachments": attachments}
+        return body, attachments
 
     @api.model
     def _citizen_forwarded_parts(self, message):
@@ -182,26 +191,37 @@ class MailThread(models.AbstractModel):
     # ------------------------------------------------------------------
 
     @api.model
-    def _mail_find_user_for_gateway(self, email_value, alias=None):
-        """The account an incoming email is processed as must have confirmed
-        the sender's address: an account whose owner typed someone else's
-        address (on their portal page, or when signing up) is not that
-        person, and their emails are not its documents."""
-        user = super()._mail_find_user_for_gateway(email_value, alias=alias)
-        email = tools.email_normalize(email_value)
-        if user and user.sudo().partner_id.citizen_confirmed_email != email:
-            return self.env["res.users"]
-        return user
-
-    @api.model
     def _routing_check_route(self, message, message_dict, route, raise_exception=True):
-        # The author of an incoming email is looked up among the contacts
-        # that confirmed its address only (see _mail_search_on_partner).
+        if route[0] != "citizen.request":
+            return super()._routing_check_route(
+                message, message_dict, route, raise_exception=raise_exception
+            )
+        # The account an email to citizen requests is processed as, and its
+        # author, must have confirmed the sender's address: an account whose
+        # owner typed someone else's address (on their portal page, or when
+        # signing up) is not that person, and their emails are not its
+        # requests. The author is looked up among the contacts that confirmed
+        # the address only (see _mail_search_on_partner).
+        route = self._citizen_route_user(route, message_dict.get("email_from"))
         return super(
             MailThread, self.with_context(citizen_confirmed_authors=True)
         )._routing_check_route(
             message, message_dict, route, raise_exception=raise_exception
         )
+
+    @api.model
+    def _citizen_route_user(self, route, email_from):
+        """``route`` processed as the gateway's user when the account Odoo
+        found for ``email_from`` did not confirm that address."""
+        user = self.env["res.users"].browse(route[3])
+        email = tools.email_normalize(email_from)
+        # sudo: reads only the address the account confirmed, to compare it.
+        if (
+            user.id != self.env.uid
+            and user.sudo().partner_id.citizen_confirmed_email != email
+        ):
+            return (route[0], route[1], route[2], self.env.uid, *route[4:])
+        return route
 
     def _citizen_confirmed_author_domain(self, normalized_emails, extra_domain):
         if not self.env.context.get("citizen_confirmed_authors"):
@@ -225,14 +245,6 @@ class MailThread(models.AbstractModel):
                 normalized_emails, extra_domain
             ),
         )
-
-    @api.model
-    def _detect_loop_sender_domain(self, email_from_normalized):
-        # Without an address, Odoo would count every record that has no email
-        # (requests taken by phone or at the counter) and drop the email.
-        if not email_from_normalized:
-            return []
-        return super()._detect_loop_sender_domain(email_from_normalized)
 
     @api.model
     def _citizen_is_auto_submitted(self, message):
@@ -265,8 +277,11 @@ class MailThread(models.AbstractModel):
 
     @api.model
     def _message_route_process(self, message, message_dict, routes):
-        if any(route[0] == "citizen.request" for route in routes or []):
-            self._citizen_check_date(message_dict)
+        if not any(route[0] == "citizen.request" for route in routes or []):
+            return super()._message_route_process(message, message_dict, routes)
+        self._citizen_check_date(message_dict)
+        if all(route[0] == "citizen.request" for route in routes):
+            self._citizen_keep_forwarded(message, message_dict)
         if self._citizen_is_auto_submitted(message):
             # Robots never open a citizen request: drop the routes that would
             # create one; replies to an existing request are still logged on
@@ -286,6 +301,16 @@ class MailThread(models.AbstractModel):
             self = self.with_context(citizen_auto_submitted=True)
         routes = self._citizen_drop_concurrent_duplicates(message_dict, routes)
         return super()._message_route_process(message, message_dict, routes)
+
+    @api.model
+    def _citizen_email_opened_request(self, message_id):
+        """Whether the email ``message_id`` opened a request."""
+        self.env.cr.execute(
+            "SELECT 1 FROM citizen_request "
+            "WHERE channel = 'email' AND source_ref = %s LIMIT 1",
+            [message_id],
+        )
+        return bool(self.env.cr.fetchone())
 
     @api.model
     def _citizen_drop_concurrent_duplicates(self, message_dict, routes):
@@ -323,12 +348,7 @@ class MailThread(models.AbstractModel):
             return routes
         # Recorded by a delivery this transaction sees: the request was made,
         # unless it was deleted since.
-        self.env.cr.execute(
-            "SELECT 1 FROM citizen_request "
-            "WHERE channel = 'email' AND source_ref = %s LIMIT 1",
-            [message_id],
-        )
-        if not self.env.cr.fetchone():
+        if not self._citizen_email_opened_request(message_id):
             return routes
         _logger.info(
             "Email %s already opened a request: delivered twice, ignored",

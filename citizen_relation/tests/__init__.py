@@ -15,4 +15,6 @@ from . import test_citizen_request_security
 from . import test_citizen_request_signed_link
 from . import test_citizen_request_tour
 from . import test_citizen_request_views
+from . import test_mail_layer_scope
+from . import test_odoo_internals
 from . import test_query_budgets

@@ -58,9 +58,10 @@ class TestEmailIntakeBudget(CitizenBudgetCommon):
     # processed as an account only when that account confirmed the sender's
     # address, and the requester is the contact that confirmed it: the
     # account of the address is looked up (+2 for a known citizen, +1 for a
-    # new one).
+    # new one). A new citizen's contact gets the values res.partner computes
+    # from Odoo's computes, no longer filled by hand (+1: their UPDATE).
     BUDGET_KNOWN_CITIZEN = 37
-    BUDGET_NEW_CITIZEN = 36
+    BUDGET_NEW_CITIZEN = 37
 
     def receive_email(self, sender):
         serial = self.next_serial()

@@ -10,6 +10,7 @@ import contextlib
 
 from freezegun import freeze_time
 
+from odoo.exceptions import ValidationError
 from odoo.tests import tagged
 
 from odoo.addons.citizen_relation.tests.common import (
@@ -392,8 +393,21 @@ class TestMailGatewayHostile(MailCommon):
         """A loop setting typed as words, not a number, must not make every
         incoming email fail (the fetcher would take them again forever)."""
         params = self.env["ir.config_parameter"].sudo()
-        params.set_param("mail.gateway.loop.threshold", "vingt")
-        params.set_param("mail.gateway.loop.minutes", "")
+        # refused when typed, with the reason: never read back wrong
+        for key, value in (
+            ("mail.gateway.loop.threshold", "vingt"),
+            ("mail.gateway.loop.minutes", ""),
+            ("mail.gateway.loop.minutes", "2.5"),
+        ):
+            with (
+                self.subTest(key=key, value=value),
+                self.assertRaises(ValidationError),
+                self.env.cr.savepoint(),
+            ):
+                params.set_param(key, value)
+        # a setting of another module is not checked
+        params.set_param("citizen_test.loop.free", "vingt")
+        self.assertEqual(params.get_param("citizen_test.loop.free"), "vingt")
         self._process(PLAIN, msg_id="<loop-settings@example.net>")
         self.assertEqual(len(self._new_requests()), 1)
 

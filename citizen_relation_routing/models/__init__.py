@@ -6,6 +6,8 @@ from . import citizen_request_history
 from . import citizen_request_transfer
 from . import citizen_request_escalation
 from . import citizen_request
+from . import citizen_request_routing
+from . import citizen_request_work_order
 from . import maintenance_request
 from . import fleet_vehicle
 from . import citizen_request_privacy

@@ -1,0 +1,193 @@
+"""Acknowledgement of receipt: the email queued by the scheduled action,
+the call back when no address is known, and the printed receipt."""
+
+import logging
+
+from odoo import api, fields, models, tools
+
+from ..tools import process_in_batches
+
+_logger = logging.getLogger(__name__)
+
+
+# Requests acknowledged by one run of the acknowledgement job before it
+# commits and reports its progress.
+ACKNOWLEDGEMENT_BATCH_SIZE = 100
+
+
+class CitizenRequest(models.Model):
+    _inherit = "citizen.request"  # pylint: disable=consider-merging-classes-inherited
+
+    # ------------------------------------------------------------------
+    # Acknowledgement
+    # ------------------------------------------------------------------
+
+    def _get_acknowledgement_template(self):
+        """Mail template of the acknowledgement of receipt (editable data)."""
+        return self._ref("citizen_relation.mail_template_request_acknowledgement")
+
+    def _get_requester_email(self):
+        self.ensure_one()
+        return self.partner_id.email or self.contact_email or False
+
+    @api.model
+    def _cron_send_acknowledgements(self, batch_size=ACKNOWLEDGEMENT_BATCH_SIZE):
+        """Acknowledge the requests received and not acknowledged yet, oldest
+        first, a batch at a time.
+
+        The acknowledgement is written and queued by this job, run every
+        minute, not inside the transaction that creates the request: a
+        citizen's form, email or API call is answered without waiting for an
+        email to be rendered, a template that cannot be rendered never
+        refuses a request, and creating a request costs nothing more for it.
+        Looking for pending requests costs one query on a partial index.
+
+        Run by the scheduled action, it acknowledges one batch and reports
+        its progress: the scheduler commits and calls it again while requests
+        remain. Called directly, it goes through every pending request in the
+        current transaction. A request whose email cannot be prepared gets a
+        call-back activity instead, so that nobody is left unacknowledged.
+        """
+        # sudo: the job acknowledges the requests of every company. The
+        # emails wait in the mail queue, sent once the batch is committed.
+        Request = self.sudo().with_context(mail_notify_force_send=False)
+        return process_in_batches(
+            Request,
+            [("acknowledgement_method", "=", False)],
+            "date_received, id",
+            batch_size,
+            Request._acknowledge_batch,
+        )
+
+    def _acknowledge_batch(self, batch):
+        for request in batch:
+            request.with_company(request.company_id)._send_acknowledgement_safely()
+        if "email" in batch.mapped("acknowledgement_method"):
+            # the emails leave as soon as the batch is committed, not at the
+            # mail queue's next round
+            mail_queue = self._ref("mail.ir_cron_mail_scheduler_action")
+            if mail_queue:
+                mail_queue._trigger()
+
+    @api.model
+    def _process_in_batches(self, records, domain, order, batch_size, process):
+        """Kept for the callers of other files until they call
+        :func:`~odoo.addons.citizen_relation.tools.process_in_batches`."""
+        return process_in_batches(records, domain, order, batch_size, process)
+
+    def _send_acknowledgement_safely(self):
+        """Acknowledge one request; when its email fails to be prepared, fall
+        back on a call-back activity for an agent."""
+        self.ensure_one()
+        try:
+            with self.env.cr.savepoint():
+                self._send_acknowledgement()
+        except Exception:
+            _logger.exception(
+                "Acknowledgement email of %s could not be prepared", self.name
+            )
+            self.with_context(
+                citizen_acknowledge_by_callback=True
+            )._send_acknowledgement()
+
+    def _send_acknowledgement(self):
+        """Acknowledge the requests not acknowledged yet: an email when an
+        address is known, else an activity for the agent to call back or
+        write. Calling it again does nothing: each request is acknowledged
+        once."""
+        template = self._get_acknowledgement_template()
+        for request in self.filtered(lambda r: not r.acknowledgement_method):
+            if (
+                request._get_requester_email()
+                and template
+                and not self.env.context.get("citizen_acknowledge_by_callback")
+            ):
+                request._send_acknowledgement_email(template)
+            else:
+                request._schedule_acknowledgement_callback()
+        return True
+
+    def _send_acknowledgement_email(self, template):
+        """Acknowledge the request by the email of ``template``."""
+        self.ensure_one()
+        # The town writes the acknowledgement, never the requester; Odoo
+        # emails nobody what the current user posts, and the requester is the
+        # current user on the portal or when their email is routed to their
+        # account: they are told anyway.
+        is_requester = self.env.user.partner_id == self.partner_id
+        self.with_context(mail_notify_author=is_requester).message_post_with_source(
+            template,
+            subtype_xmlid="mail.mt_comment",
+            email_layout_xmlid="mail.mail_notification_light",
+            **self._get_acknowledgement_author(),
+        )
+        self.write(
+            {
+                "acknowledgement_method": "email",
+                "date_acknowledged": fields.Datetime.now(),
+            }
+        )
+
+    def _schedule_acknowledgement_callback(self):
+        """Acknowledge the request by an activity for an agent, who calls the
+        requester back or writes to them."""
+        self.ensure_one()
+        user = self._get_callback_user()
+        request_lang = self.with_context(lang=self._get_user_lang(user))
+        request_lang.activity_schedule(
+            "citizen_relation.mail_activity_type_acknowledge",
+            date_deadline=fields.Date.context_today(self),
+            user_id=user.id,
+            note=request_lang._get_callback_note(),
+        )
+        self.acknowledgement_method = "callback"
+
+    def _get_acknowledgement_author(self):
+        """Author and sender of the acknowledgement: the company's contact."""
+        self.ensure_one()
+        company = self.company_id or self.env.company
+        values = {"author_id": company.partner_id.id}
+        email = company.partner_id.email or company.default_from_email
+        if email:
+            values["email_from"] = tools.formataddr((company.name or "", email))
+        return values
+
+    def _get_callback_user(self):
+        """Agent who calls back: the assignee, else the agent who recorded
+        the request; requests from the website or robots fall to the
+        administrator until they are assigned."""
+        self.ensure_one()
+        for user in (self.user_id, self.create_uid, self.env.user):
+            if user and user.active and not user.share:
+                return user
+        return (
+            self.env.ref("base.user_admin", raise_if_not_found=False) or self.env.user
+        )
+
+    def _get_callback_note(self):
+        self.ensure_one()
+        return self.env._(
+            "No email address is known for this requester: call them back or "
+            "write to them with the reference %(reference)s and the announced "
+            "deadline %(deadline)s.",
+            reference=self.name,
+            deadline=self.date_deadline or "-",
+        )
+
+    def action_print_receipt(self):
+        """Print the receipt (récépissé); it acknowledges a request that had
+        no acknowledgement yet."""
+        activity_type = self._ref("citizen_relation.mail_activity_type_acknowledge")
+        for request in self.filtered(lambda r: not r.date_acknowledged):
+            request.write(
+                {
+                    "acknowledgement_method": "receipt",
+                    "date_acknowledged": fields.Datetime.now(),
+                }
+            )
+            # The receipt handed over or posted replaces the call back.
+            request.activity_ids.filtered(
+                lambda a, t=activity_type: a.activity_type_id == t
+            ).action_feedback(feedback=self.env._("Receipt printed."))
+        report = self.env.ref("citizen_relation.action_report_request_receipt")
+        return report.report_action(self)
