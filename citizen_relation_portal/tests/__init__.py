@@ -10,6 +10,7 @@ from . import test_open311
 from . import test_open311_privacy
 from . import test_photos
 from . import test_portal
+from . import test_public_intake_rules
 from . import test_public_surfaces
 from . import test_query_budgets
 from . import test_request_form
