@@ -261,10 +261,6 @@ class Open311Controller(http.Controller):
             return ""
         return f"Expected answer by {citizen_request.date_deadline.isoformat()}"
 
-    def _agency_responsible(self, citizen_request):
-        team = citizen_request["team_id"] if "team_id" in citizen_request else False
-        return (team and team.name) or citizen_request.company_id.name
-
     def _public_street(self, street):
         """The street without what could point at a home: house number,
         building, stair, floor, flat, name of a residence."""
@@ -302,7 +298,9 @@ class Open311Controller(http.Controller):
             "service_name": citizen_request.category_id.name,
             "service_code": citizen_request.category_id.code,
             "description": citizen_request.public_description or "",
-            "agency_responsible": self._agency_responsible(citizen_request),
+            # the same service as the requester's page, acknowledgement and
+            # receipt name
+            "agency_responsible": citizen_request._get_service_in_charge()["name"],
             "service_notice": self._service_notice(citizen_request),
             "requested_datetime": _format_datetime(citizen_request.date_received),
             "updated_datetime": _format_datetime(
