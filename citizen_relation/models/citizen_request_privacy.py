@@ -438,14 +438,7 @@ class CitizenRequest(models.Model):
             "name_given": self.contact_name or "",
             "email_given": self.contact_email or "",
             "phone_given": self.contact_phone or "",
-            "address": {
-                "street": self.street or "",
-                "zip": self.zip or "",
-                "city": self.city or "",
-                "district": self.district or "",
-                "latitude": self.latitude,
-                "longitude": self.longitude,
-            },
+            "address": self._get_export_address_values(),
             "consent": {
                 "text": self.consent_text or "",
                 "date": fields.Datetime.to_string(self.consent_date) or "",
@@ -455,12 +448,28 @@ class CitizenRequest(models.Model):
                 self._get_export_message_values(message) for message in own_messages
             ],
             "attachments": [
-                {
-                    "name": attachment.name,
-                    "mimetype": attachment.mimetype or "",
-                    "size": attachment.file_size,
-                    "created_on": fields.Datetime.to_string(attachment.create_date),
-                }
+                self._get_export_attachment_values(attachment)
                 for attachment in own_attachments.sorted("id")
             ],
+        }
+
+    def _get_export_address_values(self):
+        self.ensure_one()
+        return {
+            "street": self.street or "",
+            "zip": self.zip or "",
+            "city": self.city or "",
+            "district": self.district or "",
+            "latitude": self.latitude,
+            "longitude": self.longitude,
+        }
+
+    @api.model
+    def _get_export_attachment_values(self, attachment):
+        """What an export tells of a file: its metadata, not its content."""
+        return {
+            "name": attachment.name,
+            "mimetype": attachment.mimetype or "",
+            "size": attachment.file_size,
+            "created_on": fields.Datetime.to_string(attachment.create_date),
         }

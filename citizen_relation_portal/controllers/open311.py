@@ -280,17 +280,23 @@ class Open311Controller(http.Controller):
         """Coordinates rounded to about a hundred metres, for the same reason."""
         return round(value, COORDINATE_DIGITS)
 
+    def _public_address(self, citizen_request):
+        """The street, without what points at a home, and the town."""
+        parts = (self._public_street(citizen_request.street), citizen_request.city)
+        return ", ".join(part for part in parts if part)
+
+    def _public_location(self, citizen_request):
+        """Rounded latitude and longitude, or None and None without a place."""
+        if not (citizen_request.latitude or citizen_request.longitude):
+            return None, None
+        return (
+            self._public_coordinate(citizen_request.latitude),
+            self._public_coordinate(citizen_request.longitude),
+        )
+
     def _request_values(self, citizen_request):
         """Public fields of a request; nothing about the requester."""
-        address = ", ".join(
-            part
-            for part in (
-                self._public_street(citizen_request.street),
-                citizen_request.city,
-            )
-            if part
-        )
-        has_location = citizen_request.latitude or citizen_request.longitude
+        lat, lng = self._public_location(citizen_request)
         return {
             "service_request_id": citizen_request.name,
             "status": citizen_request._get_open311_status(),
@@ -307,19 +313,11 @@ class Open311Controller(http.Controller):
                 citizen_request.date_closed or citizen_request.write_date
             ),
             "expected_datetime": _format_datetime(citizen_request.date_deadline),
-            "address": address,
+            "address": self._public_address(citizen_request),
             "address_id": "",
             "zipcode": citizen_request.zip or "",
-            "lat": (
-                self._public_coordinate(citizen_request.latitude)
-                if has_location
-                else None
-            ),
-            "long": (
-                self._public_coordinate(citizen_request.longitude)
-                if has_location
-                else None
-            ),
+            "lat": lat,
+            "long": lng,
             "media_url": "",
         }
 
