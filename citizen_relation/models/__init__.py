@@ -10,6 +10,7 @@ from . import citizen_request_acknowledgement
 from . import citizen_request_duplicate
 from . import citizen_request_mail_gateway
 from . import citizen_request_privacy
+from . import citizen_request_public
 from . import citizen_audit_log
 from . import citizen_erasure_request
 from . import mail_message

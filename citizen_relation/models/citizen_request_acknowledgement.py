@@ -69,12 +69,6 @@ class CitizenRequest(models.Model):
             if mail_queue:
                 mail_queue._trigger()
 
-    @api.model
-    def _process_in_batches(self, records, domain, order, batch_size, process):
-        """Kept for the callers of other files until they call
-        :func:`~odoo.addons.citizen_relation.tools.process_in_batches`."""
-        return process_in_batches(records, domain, order, batch_size, process)
-
     def _send_acknowledgement_safely(self):
         """Acknowledge one request; when its email fails to be prepared, fall
         back on a call-back activity for an agent."""

@@ -8,6 +8,8 @@ from odoo.fields import Command
 from odoo.osv import expression
 from odoo.tools import SQL
 
+from ..tools import process_in_batches
+
 _logger = logging.getLogger(__name__)
 
 # Requests anonymised per transaction by the scheduled action.
@@ -162,7 +164,7 @@ class CitizenRequest(models.Model):
         Request = self.sudo().with_context(active_test=False)
         self.env["citizen.erasure.request"].sudo()._complete_accepted_erasures()
         reason = self.env._("Retention period of the category is over.")
-        done = self._process_in_batches(
+        done = process_in_batches(
             Request,
             self._get_expired_domain(),
             "date_closed, id",
@@ -438,14 +440,7 @@ class CitizenRequest(models.Model):
             "name_given": self.contact_name or "",
             "email_given": self.contact_email or "",
             "phone_given": self.contact_phone or "",
-            "address": {
-                "street": self.street or "",
-                "zip": self.zip or "",
-                "city": self.city or "",
-                "district": self.district or "",
-                "latitude": self.latitude,
-                "longitude": self.longitude,
-            },
+            "address": self._get_export_address_values(),
             "consent": {
                 "text": self.consent_text or "",
                 "date": fields.Datetime.to_string(self.consent_date) or "",
@@ -455,12 +450,28 @@ class CitizenRequest(models.Model):
                 self._get_export_message_values(message) for message in own_messages
             ],
             "attachments": [
-                {
-                    "name": attachment.name,
-                    "mimetype": attachment.mimetype or "",
-                    "size": attachment.file_size,
-                    "created_on": fields.Datetime.to_string(attachment.create_date),
-                }
+                self._get_export_attachment_values(attachment)
                 for attachment in own_attachments.sorted("id")
             ],
+        }
+
+    def _get_export_address_values(self):
+        self.ensure_one()
+        return {
+            "street": self.street or "",
+            "zip": self.zip or "",
+            "city": self.city or "",
+            "district": self.district or "",
+            "latitude": self.latitude,
+            "longitude": self.longitude,
+        }
+
+    @api.model
+    def _get_export_attachment_values(self, attachment):
+        """What an export tells of a file: its metadata, not its content."""
+        return {
+            "name": attachment.name,
+            "mimetype": attachment.mimetype or "",
+            "size": attachment.file_size,
+            "created_on": fields.Datetime.to_string(attachment.create_date),
         }

@@ -8,6 +8,7 @@ from . import test_citizen_request_mail_gateway
 from . import test_citizen_request_mail_robustness
 from . import test_citizen_request_photos
 from . import test_citizen_request_privacy
+from . import test_citizen_request_public
 from . import test_citizen_request_quick_entry
 from . import test_citizen_request_ratings_access
 from . import test_citizen_request_receipt_pdf

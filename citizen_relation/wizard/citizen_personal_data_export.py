@@ -72,6 +72,27 @@ class CitizenPersonalDataExport(models.TransientModel):
             if public_only
             else Request._get_requests_held_on(partner)
         )
+        messages = self._find_exported_messages(partner, requests, public_only)
+        attachments = self._find_exported_attachments(requests, messages, public_only)
+        request_ids = set(requests.ids)
+        return {
+            "generated_on": fields.Datetime.to_string(fields.Datetime.now()),
+            "data_controller": self.env.company.name,
+            "person": self._get_exported_person(partner),
+            "requests": self._get_exported_requests(requests, messages, attachments),
+            "messages_elsewhere": [
+                Request._get_export_message_values(message)
+                for message in messages.filtered(
+                    lambda m: m.model != Request._name or m.res_id not in request_ids
+                )
+            ],
+            "ratings": self._get_exported_ratings(partner),
+        }
+
+    @api.model
+    def _find_exported_messages(self, partner, requests, public_only):
+        """The messages of the requests, and those the person wrote anywhere;
+        for the portal, only what the portal shows of a thread."""
         domain = [
             "|",
             "&",
@@ -87,28 +108,57 @@ class CitizenPersonalDataExport(models.TransientModel):
                 ("subtype_id", "!=", False),
                 ("subtype_id.internal", "=", False),
             ]
-        messages = self.env["mail.message"].sudo().search(domain, order="date, id")
+        # sudo: see _collect_personal_data
+        return self.env["mail.message"].sudo().search(domain, order="date, id")
+
+    @api.model
+    def _find_exported_attachments(self, requests, messages, public_only):
+        """The files of the messages exported and, but for the portal, every
+        file of the requests, those of internal notes included."""
         attachments = messages.attachment_ids
-        if not public_only:
-            # every file of the requests, those of internal notes included;
-            # the portal lists only the files of the messages it shows
-            attachments |= (
-                self.env["ir.attachment"]
-                .sudo()
-                .search(
-                    [
-                        ("res_model", "=", "citizen.request"),
-                        ("res_id", "in", requests.ids),
-                    ],
-                    order="id",
-                )
+        if public_only:
+            return attachments
+        # sudo: see _collect_personal_data
+        return attachments | (
+            self.env["ir.attachment"]
+            .sudo()
+            .search(
+                [("res_model", "=", "citizen.request"), ("res_id", "in", requests.ids)],
+                order="id",
             )
-        # each request's own messages and files, sorted out once
+        )
+
+    @api.model
+    def _get_exported_person(self, partner):
+        return {
+            "name": partner.name,
+            "email": partner.email or "",
+            "phone": partner.phone or "",
+            "mobile": partner.mobile or "",
+            "street": partner.street or "",
+            "zip": partner.zip or "",
+            "city": partner.city or "",
+            "created_on": fields.Datetime.to_string(partner.create_date),
+        }
+
+    @api.model
+    def _get_exported_requests(self, requests, messages, attachments):
+        """Each request with its own messages and files, sorted out once."""
         messages_by_record = messages.grouped(lambda m: (m.model, m.res_id))
         attachments_by_record = attachments.grouped(lambda a: (a.res_model, a.res_id))
         no_message = self.env["mail.message"]
         no_attachment = self.env["ir.attachment"]
-        request_ids = set(requests.ids)
+        return [
+            request._get_export_values(
+                messages_by_record.get((request._name, request.id), no_message),
+                attachments_by_record.get((request._name, request.id), no_attachment),
+            )
+            for request in requests
+        ]
+
+    @api.model
+    def _get_exported_ratings(self, partner):
+        # sudo: see _collect_personal_data
         ratings = (
             self.env["rating.rating"]
             .sudo()
@@ -116,41 +166,12 @@ class CitizenPersonalDataExport(models.TransientModel):
                 [("partner_id", "=", partner.id), ("consumed", "=", True)], order="id"
             )
         )
-        return {
-            "generated_on": fields.Datetime.to_string(fields.Datetime.now()),
-            "data_controller": self.env.company.name,
-            "person": {
-                "name": partner.name,
-                "email": partner.email or "",
-                "phone": partner.phone or "",
-                "mobile": partner.mobile or "",
-                "street": partner.street or "",
-                "zip": partner.zip or "",
-                "city": partner.city or "",
-                "created_on": fields.Datetime.to_string(partner.create_date),
-            },
-            "requests": [
-                request._get_export_values(
-                    messages_by_record.get((Request._name, request.id), no_message),
-                    attachments_by_record.get(
-                        (Request._name, request.id), no_attachment
-                    ),
-                )
-                for request in requests
-            ],
-            "messages_elsewhere": [
-                Request._get_export_message_values(message)
-                for message in messages.filtered(
-                    lambda m: m.model != Request._name or m.res_id not in request_ids
-                )
-            ],
-            "ratings": [
-                {
-                    "request": rating.res_name,
-                    "rating": rating.rating,
-                    "feedback": tools.html2plaintext(rating.feedback or ""),
-                    "date": fields.Datetime.to_string(rating.write_date),
-                }
-                for rating in ratings
-            ],
-        }
+        return [
+            {
+                "request": rating.res_name,
+                "rating": rating.rating,
+                "feedback": tools.html2plaintext(rating.feedback or ""),
+                "date": fields.Datetime.to_string(rating.write_date),
+            }
+            for rating in ratings
+        ]

@@ -12,22 +12,28 @@ import psycopg2
 
 from odoo import http
 from odoo.http import request
-from odoo.tools import plaintext2html
-from odoo.tools.mail import email_normalize
 
-from .text_input import CoordinatesOutOfRange, clean_text, parse_coordinates
+from odoo.addons.citizen_relation.models.citizen_request_public import (
+    PublicValuesError,
+)
 
 _logger = logging.getLogger(__name__)
 
 MAX_BODY = 64 * 1024
+# the payload's names of the request's fields, where they differ
+PAYLOAD_NAMES = {"source_ref": "source_id", "category_id": "category_code"}
+# what a connector must send: the identifier of the message makes sending it
+# again harmless, its text is the request
+REQUIRED_FIELDS = ("description", "source_ref")
 
 
 class IntakeError(Exception):
-    def __init__(self, status, code, message):
+    def __init__(self, status, code, message, fields=None):
         super().__init__(message)
         self.status = status
         self.code = code
         self.message = message
+        self.fields = fields
 
 
 class CitizenRequestIntake(http.Controller):
@@ -53,92 +59,57 @@ class CitizenRequestIntake(http.Controller):
             raise IntakeError(400, "invalid_json", "The body must be a JSON object.")
         return payload
 
-    def _text(self, payload, name, limit, required=False):
-        value = payload.get(name)
-        if value is None or value == "":
-            if required:
-                raise IntakeError(400, "missing_field", f"{name} is required.")
-            return False
-        if not isinstance(value, str | int | float):
-            raise IntakeError(400, "invalid_field", f"{name} must be a string.")
-        return clean_text(str(value))[:limit]
+    def _read_request_data(self, Request, payload, channel):
+        """The payload, under the names of the request's fields: a category
+        is given by its code, the message by its identifier (source_id)."""
+        data = {
+            name: payload.get(name)
+            for name in Request._get_public_fields(channel)
+            if name != "category_id"
+        }
+        data["source_ref"] = payload.get("source_id")
+        data["category_code"] = payload.get("category_code")
+        return data
+
+    def _refusal(self, error, data):
+        """The reasons of the intake service, with the payload's names."""
+        reasons = {
+            PAYLOAD_NAMES.get(name, name): reason
+            for name, reason in error.reasons.items()
+        }
+        missing = all(
+            name in REQUIRED_FIELDS and data.get(name) in (None, "")
+            for name in error.reasons
+        )
+        return IntakeError(
+            400,
+            "missing_field" if missing else "invalid_field",
+            " ".join(f"{name}: {reason}" for name, reason in reasons.items()),
+            fields=reasons,
+        )
 
     def _prepare_values(self, payload, client):
-        """Whitelisted values of the new request, read from the payload."""
+        """Values of the new request, checked by the intake service."""
         channel = payload.get("channel") or client.channel
         if channel not in ("social", "api"):
             raise IntakeError(400, "invalid_field", "channel must be social or api.")
-        description = self._text(payload, "description", 4000, required=True)
-        title = self._text(payload, "title", 200) or description.splitlines()[0][:80]
-        vals = {
-            "channel": channel,
-            "api_client_id": client.id,
-            "company_id": client.company_id.id,
-            "source_ref": self._text(payload, "source_id", 255, required=True),
-            "source_url": self._text(payload, "source_url", 500),
-            "title": title,
-            "description": plaintext2html(description),
-        }
-        if vals["source_url"] and not vals["source_url"].startswith(
-            ("http://", "https://")
-        ):
-            raise IntakeError(400, "invalid_field", "source_url must be a URL.")
-        code = self._text(payload, "category_code", 64)
-        if code:
-            # categories are read for an authenticated client of this company;
-            # as on the website and through Open311, only those offered to
-            # citizens: the others are the town's own
-            category = (
-                request.env["citizen.request.category"]
-                .sudo()
-                .search(
-                    [
-                        ("code", "=", code),
-                        ("is_public", "=", True),
-                        ("company_id", "in", [False, client.company_id.id]),
-                    ],
-                    limit=1,
-                )
+        # sudo: the API client is authenticated; the service only looks
+        # categories up among those offered to citizens of its company (and
+        # shared ones). Connectors read the documented English reasons.
+        Request = (
+            request.env["citizen.request"]
+            .sudo()
+            .with_company(client.company_id)
+            .with_context(lang="en_US")
+        )
+        data = self._read_request_data(Request, payload, channel)
+        try:
+            vals = Request._prepare_public_values(
+                data, channel, required=REQUIRED_FIELDS
             )
-            if not category:
-                raise IntakeError(
-                    400,
-                    "invalid_field",
-                    f"Unknown category {code}: give the code of a category offered"
-                    " to citizens (the service_code of the Open311 service list),"
-                    " or no category_code.",
-                )
-            vals["category_id"] = category.id
-        email = self._text(payload, "contact_email", 200)
-        if email:
-            vals["contact_email"] = email_normalize(email)
-            if not vals["contact_email"]:
-                raise IntakeError(400, "invalid_field", "contact_email is not valid.")
-        for name, limit in (
-            ("contact_name", 200),
-            ("contact_phone", 40),
-            ("street", 200),
-            ("zip", 16),
-            ("city", 100),
-            ("district", 100),
-        ):
-            value = self._text(payload, name, limit)
-            if value:
-                vals[name] = value
-        if payload.get("latitude") is not None or payload.get("longitude") is not None:
-            try:
-                lat, lng = parse_coordinates(
-                    payload.get("latitude"), payload.get("longitude")
-                )
-            except CoordinatesOutOfRange as e:
-                raise IntakeError(
-                    400, "invalid_field", "Coordinates out of range."
-                ) from e
-            except ValueError as e:
-                raise IntakeError(
-                    400, "invalid_field", "latitude and longitude must be numbers."
-                ) from e
-            vals.update(latitude=lat, longitude=lng)
+        except PublicValuesError as error:
+            raise self._refusal(error, data) from error
+        vals.update(api_client_id=client.id, company_id=client.company_id.id)
         return vals
 
     def _find_existing(self, client, source_ref):
@@ -172,10 +143,10 @@ class CitizenRequestIntake(http.Controller):
         try:
             return self._intake()
         except IntakeError as error:
-            return self._json_response(
-                {"error": {"code": error.code, "message": error.message}},
-                error.status,
-            )
+            body = {"code": error.code, "message": error.message}
+            if error.fields:
+                body["fields"] = error.fields
+            return self._json_response({"error": body}, error.status)
 
     def _intake(self):
         client = request.env["citizen.api.client"]._authenticate(

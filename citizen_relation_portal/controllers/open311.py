@@ -19,17 +19,29 @@ from lxml import etree
 
 from odoo import fields, http
 from odoo.http import request
-from odoo.tools import plaintext2html
-from odoo.tools.mail import email_normalize
 
-from .text_input import CoordinatesOutOfRange, clean_text, parse_coordinates
+from odoo.addons.citizen_relation.models.citizen_request_public import (
+    PublicValuesError,
+)
+
+from .text_input import clean_text
 
 _logger = logging.getLogger(__name__)
 
 FORMATS = {"json": "application/json", "xml": "text/xml"}
 MAX_RESULTS = 1000
 MAX_DAYS = 90
-MAX_DESCRIPTION = 4000
+# the Open311 argument of each field of a request, in the reasons of a refusal
+ARGUMENTS = {
+    "latitude": "lat",
+    "longitude": "long",
+    "street": "address_string",
+    "contact_email": "email",
+    "contact_name": "first_name and last_name",
+    "contact_phone": "phone",
+    "source_url": "media_url",
+    "category_id": "service_code",
+}
 # GET methods publish places, not homes: no house number, building, stair,
 # floor or flat, and coordinates rounded to 3 decimals (about 110 m)
 HOUSE_NUMBER = re.compile(
@@ -71,10 +83,15 @@ XML_ITEM_TAGS = {
 
 
 class Open311Error(Exception):
+    """An error answer; ``description`` is one text, or a list of them (one
+    error of the array each)."""
+
     def __init__(self, status, description, code=None, retry_after=None):
         super().__init__(description)
         self.status = status
-        self.description = description
+        self.descriptions = (
+            description if isinstance(description, list) else [description]
+        )
         self.code = code or status
         self.retry_after = retry_after
 
@@ -154,7 +171,10 @@ class Open311Controller(http.Controller):
         return self._respond(
             fmt,
             "errors",
-            [{"code": error.code, "description": error.description}],
+            [
+                {"code": error.code, "description": description}
+                for description in error.descriptions
+            ],
             status=error.status,
             headers=headers,
         )
@@ -212,11 +232,9 @@ class Open311Controller(http.Controller):
 
     def _get_services(self, codes=None, company=None):
         company = company or self._get_company()
-        domain = [
-            ("is_public", "=", True),
-            ("code", "!=", False),
-            ("company_id", "in", [False, company.id]),
-        ]
+        domain = [("code", "!=", False)] + request.env[
+            "citizen.request"
+        ]._get_public_category_domain(company)
         if codes is not None:
             domain.append(("code", "in", codes))
         # the service list is public: only the categories offered to
@@ -243,10 +261,6 @@ class Open311Controller(http.Controller):
             return ""
         return f"Expected answer by {citizen_request.date_deadline.isoformat()}"
 
-    def _agency_responsible(self, citizen_request):
-        team = citizen_request["team_id"] if "team_id" in citizen_request else False
-        return (team and team.name) or citizen_request.company_id.name
-
     def _public_street(self, street):
         """The street without what could point at a home: house number,
         building, stair, floor, flat, name of a residence."""
@@ -266,17 +280,23 @@ class Open311Controller(http.Controller):
         """Coordinates rounded to about a hundred metres, for the same reason."""
         return round(value, COORDINATE_DIGITS)
 
+    def _public_address(self, citizen_request):
+        """The street, without what points at a home, and the town."""
+        parts = (self._public_street(citizen_request.street), citizen_request.city)
+        return ", ".join(part for part in parts if part)
+
+    def _public_location(self, citizen_request):
+        """Rounded latitude and longitude, or None and None without a place."""
+        if not (citizen_request.latitude or citizen_request.longitude):
+            return None, None
+        return (
+            self._public_coordinate(citizen_request.latitude),
+            self._public_coordinate(citizen_request.longitude),
+        )
+
     def _request_values(self, citizen_request):
         """Public fields of a request; nothing about the requester."""
-        address = ", ".join(
-            part
-            for part in (
-                self._public_street(citizen_request.street),
-                citizen_request.city,
-            )
-            if part
-        )
-        has_location = citizen_request.latitude or citizen_request.longitude
+        lat, lng = self._public_location(citizen_request)
         return {
             "service_request_id": citizen_request.name,
             "status": citizen_request._get_open311_status(),
@@ -284,26 +304,20 @@ class Open311Controller(http.Controller):
             "service_name": citizen_request.category_id.name,
             "service_code": citizen_request.category_id.code,
             "description": citizen_request.public_description or "",
-            "agency_responsible": self._agency_responsible(citizen_request),
+            # the same service as the requester's page, acknowledgement and
+            # receipt name
+            "agency_responsible": citizen_request._get_service_in_charge()["name"],
             "service_notice": self._service_notice(citizen_request),
             "requested_datetime": _format_datetime(citizen_request.date_received),
             "updated_datetime": _format_datetime(
                 citizen_request.date_closed or citizen_request.write_date
             ),
             "expected_datetime": _format_datetime(citizen_request.date_deadline),
-            "address": address,
+            "address": self._public_address(citizen_request),
             "address_id": "",
             "zipcode": citizen_request.zip or "",
-            "lat": (
-                self._public_coordinate(citizen_request.latitude)
-                if has_location
-                else None
-            ),
-            "long": (
-                self._public_coordinate(citizen_request.longitude)
-                if has_location
-                else None
-            ),
+            "lat": lat,
+            "long": lng,
             "media_url": "",
         }
 
@@ -587,15 +601,11 @@ class Open311Controller(http.Controller):
         category = self._get_services([code], company=client.company_id)[:1]
         if not category:
             raise Open311Error(404, f"service_code {code} not found")
-        vals = self._prepare_post_values(params, category, client)
-        # the caller is authenticated by its key, not as a user; vals only
-        # hold the fields read from the Open311 arguments
-        citizen_request = (
-            request.env["citizen.request"]
-            .sudo()
-            .with_company(client.company_id)
-            .create(vals)
-        )
+        # the caller is authenticated by its key, not as a user; the service
+        # only takes the whitelisted fields read from the Open311 arguments
+        Request = request.env["citizen.request"].sudo().with_company(client.company_id)
+        vals = self._prepare_post_values(Request, params, category, client)
+        citizen_request = Request.create(vals)
         _logger.info(
             "Open311: request %s filed by client %s", citizen_request.name, client.id
         )
@@ -608,69 +618,47 @@ class Open311Controller(http.Controller):
         ]
         return "service_requests", data, 200
 
-    def _prepare_post_values(self, params, category, client):
-        lat = self._get_param(params, "lat")
-        lng = self._get_param(params, "long")
-        address = self._get_param(params, "address_string")
-        address_id = self._get_param(params, "address_id")
-        if not ((lat and lng) or address or address_id):
+    def _read_post_data(self, params, category):
+        """The Open311 arguments, under the names of the request's fields."""
+        param = self._get_param
+        media_url = param(params, "media_url")
+        return {
+            "category_id": category,
+            "latitude": param(params, "lat"),
+            "longitude": param(params, "long"),
+            "street": param(params, "address_string") or param(params, "address_id"),
+            "description": param(params, "description"),
+            "details": ["\n".join(self._read_attributes(category)), media_url],
+            "source_url": media_url,
+            "contact_email": param(params, "email"),
+            "contact_name": " ".join(
+                part
+                for part in (param(params, "first_name"), param(params, "last_name"))
+                if part
+            ),
+            "contact_phone": param(params, "phone"),
+        }
+
+    def _prepare_post_values(self, Request, params, category, client):
+        """Values of the new request, checked by the intake service."""
+        data = self._read_post_data(params, category)
+        if not ((data["latitude"] and data["longitude"]) or data["street"]):
             raise Open311Error(
                 400,
                 "A location is required: lat and long, address_string or address_id",
             )
-        vals = {
-            "category_id": category.id,
-            "channel": "api",
-            "api_client_id": client.id,
-            "company_id": client.company_id.id,
-        }
-        if lat or lng:
-            try:
-                lat_f, lng_f = parse_coordinates(lat, lng)
-            except CoordinatesOutOfRange as e:
-                raise Open311Error(400, "lat or long is out of range") from e
-            except ValueError as e:
-                raise Open311Error(400, "lat and long must both be numbers") from e
-            vals.update(latitude=lat_f, longitude=lng_f)
-        if address:
-            vals["street"] = address[:200]
-        elif address_id:
-            vals["street"] = address_id[:200]
-        description = self._get_param(params, "description") or ""
-        if len(description) > MAX_DESCRIPTION:
+        try:
+            # clients read the documented English reasons
+            vals = Request.with_context(lang="en_US")._prepare_public_values(
+                data, "api"
+            )
+        except PublicValuesError as error:
             raise Open311Error(
-                400, f"description must not exceed {MAX_DESCRIPTION} characters"
-            )
-        media_url = self._get_param(params, "media_url")
-        if media_url and not media_url.startswith(("http://", "https://")):
-            raise Open311Error(400, "media_url must be an http or https URL")
-        answers = self._read_attributes(category)
-        text = "\n\n".join(
-            part for part in (description, "\n".join(answers), media_url) if part
-        )
-        vals["title"] = (description.splitlines() or [category.name])[0][:80] or (
-            category.name
-        )
-        if text:
-            vals["description"] = plaintext2html(text)
-        if media_url:
-            vals["source_url"] = media_url[:500]
-        email = self._get_param(params, "email")
-        if email:
-            vals["contact_email"] = email_normalize(email)
-            if not vals["contact_email"]:
-                raise Open311Error(400, "email is not a valid email address")
-        name = " ".join(
-            part
-            for part in (
-                self._get_param(params, "first_name"),
-                self._get_param(params, "last_name"),
-            )
-            if part
-        )
-        if name:
-            vals["contact_name"] = name[:200]
-        phone = self._get_param(params, "phone")
-        if phone:
-            vals["contact_phone"] = phone[:40]
+                400,
+                [
+                    f"{ARGUMENTS.get(name, name)}: {reason}"
+                    for name, reason in error.reasons.items()
+                ],
+            ) from error
+        vals.update(api_client_id=client.id, company_id=client.company_id.id)
         return vals

@@ -2,25 +2,28 @@ import logging
 
 from odoo import http
 from odoo.http import request
-from odoo.tools import plaintext2html
 from odoo.tools.mail import email_normalize
 
+from odoo.addons.citizen_relation.models.citizen_request_public import (
+    PublicValuesError,
+)
+
 from .photos import get_photo_limits, post_photos, read_photos
-from .text_input import CoordinatesOutOfRange, clean_text, parse_coordinates
+from .text_input import clean_text
 
 _logger = logging.getLogger(__name__)
 
-TEXT_LIMITS = {
-    "title": 200,
-    "description": 4000,
-    "street": 200,
-    "zip": 16,
-    "city": 100,
-    "district": 100,
-    "contact_name": 200,
-    "contact_email": 200,
-    "contact_phone": 40,
-}
+# what the form marks as mandatory; the limits and checks are the model's
+# (citizen.request._prepare_public_values), the same for every channel
+REQUIRED_FIELDS = (
+    "title",
+    "description",
+    "category_id",
+    "contact_name",
+    "contact_email",
+)
+# what is typed is shown back with the errors, up to this many characters
+ECHO_LIMIT = 8000
 # the honeypot: hidden from people, filled in by robots that fill everything
 HONEYPOT_FIELD = "homepage"
 
@@ -69,8 +72,11 @@ class CitizenRequestForm(http.Controller):
     # ------------------------------------------------------------------
 
     def _get_public_categories(self):
+        domain = request.env["citizen.request"]._get_public_category_domain(
+            request.website.company_id
+        )
         return request.env["citizen.request.category"].search(
-            [("is_public", "=", True)], order="complete_name"
+            domain, order="complete_name"
         )
 
     def _get_form_defaults(self):
@@ -119,58 +125,36 @@ class CitizenRequestForm(http.Controller):
         return self._render_form()
 
     def _read_form(self, post):
-        """Keep only the whitelisted fields, as text, trimmed and bounded."""
-        allowed = request.env["citizen.request"]._get_public_form_fields()
+        """Keep only the whitelisted fields, as text, trimmed."""
+        allowed = request.env["citizen.request"]._get_public_fields("web")
         form = {}
         for name in allowed:
             value = post.get(name)
             if isinstance(value, str):
-                form[name] = clean_text(value)[: TEXT_LIMITS.get(name, 4000)]
+                form[name] = clean_text(value)[:ECHO_LIMIT]
         form["consent"] = bool(post.get("consent"))
         return form
+
+    def _get_request_model(self):
+        # visitors cannot create requests themselves; the values checked and
+        # created are those _prepare_public_values accepts: the public
+        # whitelist, a category offered to citizens of the website's company
+        return (
+            request.env["citizen.request"]
+            .sudo()
+            .with_company(request.website.company_id)
+        )
 
     def _validate_form(self, form):
         """Return ({field: message}, values for create)."""
         errors = {}
         vals = {}
-        if not form.get("title"):
-            errors["title"] = request.env._("Please give your request a short title.")
-        else:
-            vals["title"] = form["title"]
-        if not form.get("description"):
-            errors["description"] = request.env._("Please describe your request.")
-        else:
-            vals["description"] = plaintext2html(form["description"])
-        category = False
-        if (form.get("category_id") or "").isdigit():
-            category = self._get_public_categories().filtered(
-                lambda c: c.id == int(form["category_id"])
+        try:
+            vals = self._get_request_model()._prepare_public_values(
+                form, "web", required=REQUIRED_FIELDS
             )
-        if not category:
-            errors["category_id"] = request.env._(
-                "Please choose what your request is about."
-            )
-        else:
-            vals["category_id"] = category.id
-        email = email_normalize(form.get("contact_email") or "")
-        if not form.get("contact_email"):
-            errors["contact_email"] = request.env._(
-                "Please give an email address so that we can answer you."
-            )
-        elif not email:
-            errors["contact_email"] = request.env._(
-                "This email address is not valid. Example: marie.dupont@example.org"
-            )
-        else:
-            vals["contact_email"] = email
-        if not form.get("contact_name"):
-            errors["contact_name"] = request.env._("Please give your name.")
-        for name in ("contact_name", "contact_phone", "street", "zip", "city"):
-            if form.get(name):
-                vals[name] = form[name]
-        if form.get("district"):
-            vals["district"] = form["district"]
-        self._validate_coordinates(form, vals, errors)
+        except PublicValuesError as error:
+            errors.update(error.reasons)
         if not form.get("consent"):
             errors["consent"] = request.env._(
                 "Please accept that the town processes your data to handle your"
@@ -180,38 +164,12 @@ class CitizenRequestForm(http.Controller):
             vals.update(request.env["citizen.request"]._get_web_consent_values())
         return errors, vals
 
-    def _validate_coordinates(self, form, vals, errors):
-        lat, lng = form.get("latitude"), form.get("longitude")
-        if not lat and not lng:
-            return
-        try:
-            lat_f, lng_f = parse_coordinates(lat, lng, decimal_comma=True)
-        except CoordinatesOutOfRange:
-            errors["latitude"] = request.env._(
-                "These coordinates are outside the map. Latitude goes from -90 to"
-                " 90, longitude from -180 to 180."
-            )
-            return
-        except ValueError:
-            errors["latitude"] = request.env._(
-                "Latitude and longitude must both be numbers, e.g. 48.8566 and 2.3522."
-            )
-            return
-        vals.update(latitude=lat_f, longitude=lng_f)
-
     def _create_citizen_request(self, vals, photos):
         user = request.env.user
-        vals = dict(vals, channel="web")
+        vals = dict(vals)
         if not user._is_public():
             vals["partner_id"] = user.partner_id.id
-        # visitors cannot create requests themselves; vals only holds the
-        # whitelisted, validated fields read above
-        Request = (
-            request.env["citizen.request"]
-            .sudo()
-            .with_company(request.website.company_id)
-        )
-        citizen_request = Request.create(vals)
+        citizen_request = self._get_request_model().create(vals)
         if photos:
             post_photos(
                 citizen_request,

@@ -37,28 +37,6 @@ class CitizenRequest(models.Model):
         ),
     ]
 
-    @api.model
-    def _get_public_form_fields(self):
-        """Fields a visitor may fill on the public form and the open APIs.
-
-        Everything else posted (stage, assignee, requester, company...) is
-        ignored. Integrators adding a field to the form extend this list.
-        """
-        return [
-            "title",
-            "description",
-            "category_id",
-            "street",
-            "zip",
-            "city",
-            "district",
-            "latitude",
-            "longitude",
-            "contact_name",
-            "contact_email",
-            "contact_phone",
-        ]
-
     def _get_anonymization_values(self):
         # the address of a post names its author's account; the public
         # description was written about the request, it goes with it

@@ -10,10 +10,12 @@ from . import test_open311
 from . import test_open311_privacy
 from . import test_photos
 from . import test_portal
+from . import test_public_intake_rules
 from . import test_public_surfaces
 from . import test_query_budgets
 from . import test_request_form
 from . import test_routes
+from . import test_service_in_charge
 from . import test_throttle
 from . import test_tours
 from . import test_track
