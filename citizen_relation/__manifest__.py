@@ -18,6 +18,7 @@
         "data/mail_activity_type_data.xml",
         "data/mail_template_data.xml",
         "data/citizen_request_stage_data.xml",
+        "data/citizen_request_stage_open311_data.xml",
         "data/citizen_request_category_data.xml",
         "data/mail_alias_data.xml",
         "data/ir_config_parameter_data.xml",
