@@ -6,7 +6,7 @@ FIRST_STAGE_FIELDS = {"sequence", "active"}
 # Statuses of mySociety's Open311 extension (FixMyStreet's "additional
 # states"): the base statuses "open" and "closed", and the extended ones.
 OPEN311_EXTENDED_STATUSES = [
-    ("OPEN", "Open"),
+    ("OPEN", "Open (no detail)"),
     ("INVESTIGATING", "Investigating"),
     ("IN_PROGRESS", "In progress"),
     ("ACTION_SCHEDULED", "Action scheduled"),
@@ -16,7 +16,7 @@ OPEN311_EXTENDED_STATUSES = [
     ("DUPLICATE", "Duplicate"),
     ("NOT_COUNCILS_RESPONSIBILITY", "Not the town's responsibility"),
     ("NO_FURTHER_ACTION", "No further action"),
-    ("CLOSED", "Closed"),
+    ("CLOSED", "Closed (no detail)"),
 ]
 # extended statuses whose requests are finished
 OPEN311_CLOSED_STATUSES = {
