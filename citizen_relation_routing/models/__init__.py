@@ -9,3 +9,6 @@ from . import citizen_request
 from . import maintenance_request
 from . import fleet_vehicle
 from . import citizen_request_privacy
+from . import citizen_request_forward
+from . import citizen_external_handler
+from . import citizen_request_forwarding

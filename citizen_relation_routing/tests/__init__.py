@@ -1,4 +1,5 @@
 from . import test_escalation
+from . import test_forward
 from . import test_history_access
 from . import test_privacy
 from . import test_query_budgets
