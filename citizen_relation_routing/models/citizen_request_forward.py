@@ -276,21 +276,12 @@ class CitizenRequestForward(models.Model):
         self.ensure_one()
         request = self.request_id
         author = author or self.handler_id.partner_id
-        attachments = self.env["ir.attachment"].create(
-            [
-                {
-                    "name": name,
-                    "raw": data,
-                    "mimetype": mimetype,
-                    "res_model": request._name,
-                    "res_id": request.id,
-                }
-                for name, data, mimetype in photos
-            ]
-        )
+        # the photos come as content, not as attachments made beforehand:
+        # message_post drops the attachments a visitor did not upload to
+        # the composer
         request.message_post(
             body=comment,
-            attachment_ids=attachments.ids,
+            attachments=[(name, data) for name, data, _mimetype in photos],
             author_id=author.id,
             message_type="comment",
             subtype_xmlid="mail.mt_comment",
