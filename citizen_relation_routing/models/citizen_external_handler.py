@@ -49,8 +49,8 @@ class CitizenExternalHandler(models.Model):
     )
     # Only administrators read it: it lets its holder file requests in the
     # handler's name.
-    api_key = fields.Char(string="API Key", groups="base.group_system", copy=False)
-    jurisdiction_id = fields.Char(string="Jurisdiction")
+    api_key = fields.Char(groups="base.group_system", copy=False)
+    jurisdiction_id = fields.Char()
     service_code_ids = fields.One2many(
         "citizen.external.handler.service",
         "handler_id",

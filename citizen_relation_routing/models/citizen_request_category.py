@@ -18,7 +18,6 @@ class CitizenRequestCategory(models.Model):
     )
     external_handler_id = fields.Many2one(
         "citizen.external.handler",
-        string="External Handler",
         help="Contractor or authority that does the work of this category (and "
         "of its subcategories without a handler of their own): its requests "
         "are forwarded to it. It wins over the handler of the team.",

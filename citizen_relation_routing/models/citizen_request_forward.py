@@ -123,6 +123,8 @@ class CitizenRequestForward(models.Model):
 
     @api.model
     def _get_setting(self, name):
+        # sudo: a technical setting (delays, timeout), read by whoever
+        # forwards a request; nothing secret
         value = self.env["ir.config_parameter"].sudo().get_param(PARAM + name)
         try:
             value = int(value)
@@ -190,6 +192,8 @@ class CitizenRequestForward(models.Model):
 
     def _get_work_url(self):
         self.ensure_one()
+        # sudo: the token is read only to build the link emailed to the
+        # handler's contact (or sent to their server); never shown to a user
         return (
             f"{self.request_id.get_base_url()}/requests/work/{self.id}"
             f"?token={self.sudo().access_token}"
@@ -198,6 +202,7 @@ class CitizenRequestForward(models.Model):
     def _get_photo_url(self, attachment):
         """Signed address of one photo of the work, for the handler."""
         self.ensure_one()
+        # sudo: same as _get_work_url, for the media_url sent to the handler
         return (
             f"{self.request_id.get_base_url()}/requests/work/{self.id}/photo/"
             f"{attachment.id}?token={self.sudo().access_token}"

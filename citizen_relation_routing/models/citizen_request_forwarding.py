@@ -5,7 +5,7 @@ from odoo.exceptions import UserError
 class CitizenRequest(models.Model):
     """Requests handed to contractors and other authorities."""
 
-    _inherit = "citizen.request"
+    _inherit = "citizen.request"  # pylint: disable=consider-merging-classes-inherited
 
     forward_ids = fields.One2many(
         "citizen.request.forward", "request_id", string="Forwards", readonly=True
@@ -58,8 +58,11 @@ class CitizenRequest(models.Model):
             self.env["citizen.request.forward"]._forward(request, handler)
 
     def action_forward(self):
-        """Agents hand the request to its external handler by hand."""
+        """Agents hand the request to its external handler by hand: those who
+        may change the request."""
+        self.check_access("write")
         for request in self:
+            # sudo: the town's setting, read for a request the user may change
             handler = request.sudo()._get_external_handler()
             if not handler:
                 raise UserError(
@@ -82,3 +85,20 @@ class CitizenRequest(models.Model):
                 )
             self.env["citizen.request.forward"]._forward(request, handler)
         return True
+
+    def _anonymize_copies(self):
+        """What came back from the handlers may quote the requester: their
+        updates' text and links, the reasons of failures. The signed link
+        dies: its page would show the request anonymised. What the handler
+        keeps on their side is theirs to erase (see the administrator's
+        guide)."""
+        res = super()._anonymize_copies()
+        # sudo: the anonymisation erases every copy, whoever may read it.
+        forwards = (
+            self.env["citizen.request.forward"]
+            .sudo()
+            .search([("request_id", "in", self.ids)])
+        )
+        forwards.update_ids.write({"description": False, "media_url": False})
+        forwards.write({"access_token": False, "last_error": False})
+        return res

@@ -83,7 +83,6 @@ class CitizenTeam(models.Model):
     )
     external_handler_id = fields.Many2one(
         "citizen.external.handler",
-        string="External Handler",
         check_company=True,
         help="Contractor or authority that does the work of the team's requests: "
         "every request routed to the team is forwarded to it, unless its "

@@ -247,6 +247,17 @@ class TestForwardOpen311(ForwardCommon):
             any("nothing was sent again" in note for note in self.notes(request))
         )
 
+    def test_anonymisation_erases_what_came_back(self):
+        request = self._new_request()
+        self.run_job()
+        self.standin.add_update("CTR-1", "IN_PROGRESS", "Mme Dupont a rappelé.")
+        self.run_job()
+        forward = request.forward_ids
+        self.assertEqual(forward.update_ids.description, "Mme Dupont a rappelé.")
+        request._anonymize("retention")
+        self.assertFalse(forward.update_ids.description)
+        self.assertFalse(forward.sudo().access_token)
+
     def test_no_handler_no_forward(self):
         request = self._new_request(category_id=self.category_civil.id)
         self.assertFalse(request.forward_ids)
