@@ -6,6 +6,8 @@ description, place, photos), never who filed the request; a wrong, expired
 or cancelled link answers 404, as an unknown one.
 """
 
+from werkzeug.exceptions import NotFound
+
 from odoo import http
 from odoo.http import request
 
@@ -20,17 +22,20 @@ class CitizenRequestWork(http.Controller):
         return request.httprequest.remote_addr or "unknown"
 
     def _get_forward(self, forward_id, token, photo=False):
-        """The forward of the signed link, or raise 404. Counted like the
-        other public reads, so that tokens cannot be guessed in bulk."""
+        """The forward of the signed link, or None. Counted like the other
+        public reads, so that tokens cannot be guessed in bulk: a refusal is
+        answered, not raised, so that the attempt stays counted (raising
+        would roll the count back)."""
         Throttle = request.env["citizen.submission.throttle"]
         if not Throttle._check_and_record({"read": self._get_client_ip()}):
-            raise request.not_found()
+            return None
         forward = request.env["citizen.request.forward"]._get_by_token(
             forward_id, token, photo=photo
         )
-        if not forward:
-            raise request.not_found()
-        return forward
+        return forward or None
+
+    def _not_found(self):
+        return request.render("http_routing.404", status=404)
 
     def _render_work(self, forward, comment="", errors=None, status=200):
         return request.render(
@@ -55,7 +60,10 @@ class CitizenRequestWork(http.Controller):
         sitemap=False,
     )
     def citizen_request_work(self, forward_id, token="", **kw):
-        return self._render_work(self._get_forward(forward_id, token))
+        forward = self._get_forward(forward_id, token)
+        if not forward:
+            return self._not_found()
+        return self._render_work(forward)
 
     @http.route(
         "/requests/work/<int:forward_id>",
@@ -67,6 +75,8 @@ class CitizenRequestWork(http.Controller):
     )
     def citizen_request_work_done(self, forward_id, token="", comment="", **kw):
         forward = self._get_forward(forward_id, token)
+        if not forward:
+            return self._not_found()
         comment = clean_text(comment or "")[:COMMENT_MAX]
         if forward.state == "done":
             return self._render_work(forward, status=409)
@@ -91,7 +101,9 @@ class CitizenRequestWork(http.Controller):
     )
     def citizen_request_work_photo(self, forward_id, attachment_id, token="", **kw):
         forward = self._get_forward(forward_id, token, photo=True)
-        photo = forward._get_public_photos().filtered(lambda a: a.id == attachment_id)
+        photo = forward and forward._get_public_photos().filtered(
+            lambda a: a.id == attachment_id
+        )
         if not photo:
-            raise request.not_found()
+            return NotFound().get_response()
         return request.env["ir.binary"]._get_stream_from(photo).get_response()

@@ -137,6 +137,15 @@ class TestWorkLink(CitizenPortalCase):
         response = self.url_open(f"{self.url}?token={self.token}")
         self.assertEqual(response.status_code, 404)
 
+    @mute_logger("odoo.http")
+    def test_rate_limited_like_other_public_reads(self):
+        """Tokens cannot be tried in bulk: past the limit of public reads of
+        an address, even the right link answers 404."""
+        self.set_param("limit_read_count", "1")
+        self.assertEqual(self.url_open(f"{self.url}?token=wrong").status_code, 404)
+        response = self.url_open(f"{self.url}?token={self.token}")
+        self.assertEqual(response.status_code, 404)
+
     def test_mark_done_resolves_the_request(self):
         response = self._done()
         self.assertEqual(response.status_code, 200)
