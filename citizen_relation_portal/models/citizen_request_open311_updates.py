@@ -3,7 +3,7 @@ from odoo.tools import formataddr, plaintext2html
 
 
 class CitizenRequest(models.Model):
-    _inherit = "citizen.request"
+    _inherit = "citizen.request"  # pylint: disable=consider-merging-classes-inherited
 
     def _open311_find_update(self, client, update_id):
         """The message recorded for the update ``update_id`` of ``client``."""
