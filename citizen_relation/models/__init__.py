@@ -15,3 +15,4 @@ from . import ir_sequence
 from . import resource_calendar
 from . import ir_attachment
 from . import ir_actions_report
+from . import mail_template

@@ -2,7 +2,7 @@ from odoo import models
 
 
 class CitizenRequest(models.Model):
-    _inherit = "citizen.request"
+    _inherit = "citizen.request"  # pylint: disable=consider-merging-classes-inherited
 
     def _get_open311_update_status(self):
         """What Open311 updates say about the request's status: the mapping

@@ -78,7 +78,6 @@ class CitizenRequestStage(models.Model):
         "stage with. Empty: open or closed, as the stage is.",
     )
     open311_external_status_code = fields.Char(
-        string="Open311 External Status Code",
         help="Code of this stage in a partner's software, sent and read as "
         "external_status_code in Open311 updates. An update carrying this "
         "code moves the request to this stage, whatever its status says.",

@@ -17,3 +17,4 @@ from . import test_citizen_request_tour
 from . import test_citizen_request_views
 from . import test_query_budgets
 from . import test_citizen_request_open311_status
+from . import test_citizen_request_answer_templates

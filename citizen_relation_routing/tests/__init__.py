@@ -9,3 +9,4 @@ from . import test_transfer
 from . import test_work_order
 from . import test_work_order_access
 from . import test_workload_tour
+from . import test_answer_templates
