@@ -18,6 +18,7 @@
         "data/mail_activity_type_data.xml",
         "data/mail_template_data.xml",
         "data/citizen_request_stage_data.xml",
+        "data/citizen_request_stage_open311_data.xml",
         "data/citizen_request_category_data.xml",
         "data/mail_alias_data.xml",
         "data/ir_config_parameter_data.xml",
@@ -27,6 +28,7 @@
         "wizard/citizen_request_quick_entry_views.xml",
         "views/citizen_request_category_views.xml",
         "views/citizen_request_stage_views.xml",
+        "views/mail_template_views.xml",
         "views/citizen_request_views.xml",
         "views/res_partner_views.xml",
         "views/citizen_request_privacy_views.xml",
@@ -39,6 +41,7 @@
         "demo/res_lang_demo.xml",
         "demo/res_partner_demo.xml",
         "demo/citizen_request_demo.xml",
+        "demo/mail_template_demo.xml",
     ],
     "assets": {
         "web.assets_tests": [

@@ -18,6 +18,7 @@
         "views/citizen_request_portal_templates.xml",
         "views/portal_account_templates.xml",
         "views/citizen_request_form_templates.xml",
+        "views/citizen_request_work_templates.xml",
         "views/citizen_api_client_views.xml",
         "views/citizen_request_views.xml",
         "views/citizen_request_category_views.xml",

@@ -17,6 +17,7 @@
         "data/mail_template_data.xml",
         "data/ir_cron_data.xml",
         "wizard/citizen_request_transfer_wizard_views.xml",
+        "views/citizen_external_handler_views.xml",
         "wizard/maintenance_request_reply_wizard_views.xml",
         "views/citizen_team_views.xml",
         "views/citizen_routing_rule_views.xml",

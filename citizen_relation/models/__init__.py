@@ -9,6 +9,7 @@ from . import citizen_request_identity
 from . import citizen_request_acknowledgement
 from . import citizen_request_duplicate
 from . import citizen_request_mail_gateway
+from . import citizen_request_open311
 from . import citizen_request_privacy
 from . import citizen_request_public
 from . import citizen_audit_log
@@ -22,3 +23,4 @@ from . import ir_sequence
 from . import resource_calendar
 from . import ir_attachment
 from . import ir_actions_report
+from . import mail_template

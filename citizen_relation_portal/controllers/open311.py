@@ -74,6 +74,7 @@ COORDINATE_DIGITS = 3
 XML_ITEM_TAGS = {
     "services": "service",
     "service_requests": "request",
+    "service_request_updates": "request_update",
     "attributes": "attribute",
     "values": "value",
     "endpoints": "endpoint",

@@ -6,3 +6,5 @@ from . import citizen_request_category_attribute
 from . import citizen_request_category_attribute_value
 from . import citizen_submission_throttle
 from . import res_partner
+from . import mail_message
+from . import citizen_request_open311_updates

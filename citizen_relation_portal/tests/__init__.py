@@ -20,3 +20,5 @@ from . import test_throttle
 from . import test_tours
 from . import test_track
 from . import test_translations
+from . import test_open311_updates
+from . import test_work_link

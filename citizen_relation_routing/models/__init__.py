@@ -11,3 +11,6 @@ from . import citizen_request_work_order
 from . import maintenance_request
 from . import fleet_vehicle
 from . import citizen_request_privacy
+from . import citizen_request_forward
+from . import citizen_external_handler
+from . import citizen_request_forwarding

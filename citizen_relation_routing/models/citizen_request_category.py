@@ -16,3 +16,9 @@ class CitizenRequestCategory(models.Model):
         default="remind",
         required=True,
     )
+    external_handler_id = fields.Many2one(
+        "citizen.external.handler",
+        help="Contractor or authority that does the work of this category (and "
+        "of its subcategories without a handler of their own): its requests "
+        "are forwarded to it. It wins over the handler of the team.",
+    )

@@ -81,6 +81,13 @@ class CitizenTeam(models.Model):
         help="When set, every request routed to this team creates a work order "
         "for this maintenance team.",
     )
+    external_handler_id = fields.Many2one(
+        "citizen.external.handler",
+        check_company=True,
+        help="Contractor or authority that does the work of the team's requests: "
+        "every request routed to the team is forwarded to it, unless its "
+        "category names a handler of its own.",
+    )
     last_assigned_user_id = fields.Many2one(
         "res.users",
         string="Last Assigned Member",

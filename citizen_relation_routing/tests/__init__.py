@@ -1,4 +1,5 @@
 from . import test_escalation
+from . import test_forward
 from . import test_history_access
 from . import test_privacy
 from . import test_query_budgets
@@ -8,3 +9,4 @@ from . import test_transfer
 from . import test_work_order
 from . import test_work_order_access
 from . import test_workload_tour
+from . import test_answer_templates

@@ -1,4 +1,4 @@
-from odoo import fields, models
+from odoo import api, fields, models
 from odoo.exceptions import UserError
 
 
@@ -8,6 +8,34 @@ class MaintenanceRequestReplyWizard(models.TransientModel):
 
     work_order_id = fields.Many2one("maintenance.request", required=True)
     body = fields.Html(string="Message", required=True, sanitize=True)
+    template_id = fields.Many2one(
+        "mail.template",
+        string="Answer Template",
+        domain="[('id', 'in', answer_template_ids)]",
+        help="Fills the message with this template, written for the request.",
+    )
+    answer_template_ids = fields.Many2many(
+        "mail.template", compute="_compute_answer_template_ids"
+    )
+
+    @api.depends("work_order_id")
+    def _compute_answer_template_ids(self):
+        Template = self.env["mail.template"]
+        for wizard in self:
+            citizen_request = wizard.work_order_id.citizen_request_id
+            wizard.answer_template_ids = (
+                Template.search(Template._citizen_answer_domain(citizen_request))
+                if citizen_request
+                else Template
+            )
+
+    @api.onchange("template_id")
+    def _onchange_template_id(self):
+        citizen_request = self.work_order_id.citizen_request_id
+        if self.template_id and citizen_request:
+            self.body = self.template_id._render_field(
+                "body_html", citizen_request.ids, compute_lang=True
+            )[citizen_request.id]
 
     def action_send(self):
         """Post the message on the citizen request, as the user: only a user
