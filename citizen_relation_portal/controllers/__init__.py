@@ -2,4 +2,5 @@ from . import intake
 from . import open311
 from . import portal
 from . import request_form
+from . import request_map
 from . import track

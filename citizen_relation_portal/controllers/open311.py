@@ -309,10 +309,10 @@ class Open311Controller(http.Controller):
 
     def _public_requests(self, domain, **kwargs):
         """Search the published requests of the website's company."""
-        domain = [
-            ("category_id.publish_requests", "=", True),
-            ("company_id", "=", self._get_company().id),
-        ] + domain
+        domain = (
+            request.env["citizen.request"]._get_published_domain(self._get_company())
+            + domain
+        )
         # GET methods are anonymous by specification; they only read requests
         # of the categories that publish them, and _request_values only gives
         # public fields

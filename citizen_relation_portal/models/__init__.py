@@ -5,3 +5,7 @@ from . import citizen_request_category_attribute
 from . import citizen_request_category_attribute_value
 from . import citizen_submission_throttle
 from . import res_partner
+from . import citizen_request_map
+from . import ir_actions_act_window_view
+from . import ir_ui_view
+from . import res_config_settings

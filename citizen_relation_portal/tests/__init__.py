@@ -13,6 +13,7 @@ from . import test_portal
 from . import test_public_surfaces
 from . import test_query_budgets
 from . import test_request_form
+from . import test_request_map
 from . import test_routes
 from . import test_throttle
 from . import test_tours
