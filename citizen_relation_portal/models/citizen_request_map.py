@@ -24,6 +24,9 @@ CELLS_PER_TILE = 4
 PUBLIC_CELL_MIN = 0.001
 PUBLIC_DIGITS = 3
 MAX_ZOOM = 19
+# at most this many cells across the area asked, whatever its size: one call
+# answers at most 64 x 64 clusters (a screen holds about 20 x 12)
+MAX_CELLS_ACROSS = 64
 
 
 def parse_bbox(value):
@@ -40,10 +43,15 @@ def parse_bbox(value):
     return bbox
 
 
-def grid_cell(zoom):
-    """Side of a grid cell, in degrees, at a zoom level of the web map."""
+def grid_cell(zoom, bbox):
+    """Side of a grid cell, in degrees, at a zoom level of the web map, and
+    never less than a 64th of the area asked."""
     zoom = min(max(int(zoom), 0), MAX_ZOOM)
-    return 360.0 / (2**zoom) / CELLS_PER_TILE
+    return max(
+        360.0 / (2**zoom) / CELLS_PER_TILE,
+        (bbox[2] - bbox[0]) / MAX_CELLS_ACROSS,
+        (bbox[3] - bbox[1]) / MAX_CELLS_ACROSS,
+    )
 
 
 # The maps' side of the request beside the portal's (citizen_request.py): one
@@ -109,7 +117,7 @@ class CitizenRequest(models.Model):
         ``self``. Public clusters never say more than 3 decimals of a
         position, nor which request is in a cell.
         """
-        cell = grid_cell(zoom)
+        cell = grid_cell(zoom, bbox)
         if public:
             cell = max(cell, PUBLIC_CELL_MIN)
         query = self._search(
@@ -124,11 +132,12 @@ class CitizenRequest(models.Model):
                 ("latitude", "<=", bbox[3]),
             ]
         )
-        latitude = SQL.identifier(query.table, "latitude")
-        longitude = SQL.identifier(query.table, "longitude")
+        # the columns are numeric: double precision computes faster
+        latitude = SQL("%s::float8", SQL.identifier(query.table, "latitude"))
+        longitude = SQL("%s::float8", SQL.identifier(query.table, "longitude"))
         if public:
-            latitude = SQL("round(%s::numeric, %s)", latitude, PUBLIC_DIGITS)
-            longitude = SQL("round(%s::numeric, %s)", longitude, PUBLIC_DIGITS)
+            latitude = SQL("round(%s::numeric, %s)::float8", latitude, PUBLIC_DIGITS)
+            longitude = SQL("round(%s::numeric, %s)::float8", longitude, PUBLIC_DIGITS)
         rows = self.env.execute_query(
             SQL(
                 """SELECT count(*), avg(%(lat)s), avg(%(lon)s), min(%(id)s)

@@ -2,9 +2,10 @@
 
 Fills one transaction of the benchmark database with open requests of a
 category that publishes them, spread over the demo town (by SQL, like
-scale.py), then measures one call of the public map's clusters and one of
-the board's map (as the administrator user: record rules apply) over the
-town at the zoom the maps open at, and over the whole area at a low zoom.
+scale.py), then measures calls of the public map's clusters and of the
+board's map (as the administrator user: record rules apply) over what a
+1366 x 768 screen shows at the zoom the maps open at and zoomed in, and over a
+wide area at a low zoom.
 Prints the query count and the median time of five calls at each size; the
 transaction is rolled back. Figures, not verdicts: the test suite checks that
 the query count is flat (test_request_map.py).
@@ -23,8 +24,19 @@ from scale import insert
 RUNS = 5
 # the demo town's centre (the maps' default) and an area around it
 CENTRE = (47.9030, 1.9100)
-TOWN_BBOX = (1.87, 47.88, 1.95, 47.92)
 WIDE_BBOX = (1.5, 47.6, 2.3, 48.2)
+
+
+def screen_bbox(zoom, width=1366, height=768):
+    """The area a screen of that size shows around the centre at ``zoom``."""
+    per_pixel = 360 / 256 / 2**zoom
+    half_lon, half_lat = width / 2 * per_pixel, height / 2 * per_pixel * 0.67
+    return (
+        CENTRE[1] - half_lon,
+        CENTRE[0] - half_lat,
+        CENTRE[1] + half_lon,
+        CENTRE[0] + half_lat,
+    )
 
 
 def fill(env, category, stage, target, current):
@@ -94,14 +106,18 @@ def main():
         staff = Request.with_user(env.ref("base.user_admin"))
         published = Request._get_published_domain(env.company)
         calls = {
-            "public, town, zoom 15": lambda: Request.sudo()._get_map_clusters(
-                published, TOWN_BBOX, 15, public=True
+            "public, screen, zoom 15": lambda: Request.sudo()._get_map_clusters(
+                published, screen_bbox(15), 15, public=True
             ),
             "public, wide, zoom 9": lambda: Request.sudo()._get_map_clusters(
                 published, WIDE_BBOX, 9, public=True
             ),
-            "board, town, zoom 15": lambda: staff.get_map_data([], TOWN_BBOX, 15),
-            "board, town, zoom 18": lambda: staff.get_map_data([], TOWN_BBOX, 18),
+            "board, screen, zoom 15": lambda: staff.get_map_data(
+                [], screen_bbox(15), 15
+            ),
+            "board, screen, zoom 18": lambda: staff.get_map_data(
+                [], screen_bbox(18), 18
+            ),
         }
         env.cr.execute("SELECT count(*) FROM citizen_request WHERE NOT is_closed")
         base = env.cr.fetchone()[0]
