@@ -18,3 +18,4 @@ from . import test_throttle
 from . import test_tours
 from . import test_track
 from . import test_translations
+from . import test_address_routes
