@@ -29,6 +29,7 @@
         "web.assets_frontend": [
             "citizen_relation_portal/static/src/scss/citizen_request_form.scss",
             "citizen_relation_portal/static/src/js/citizen_request_form.js",
+            "citizen_relation_portal/static/src/js/citizen_address_autocomplete.js",
         ],
         "web.assets_tests": [
             "citizen_relation_portal/static/src/js/tours/*.js",

@@ -1,5 +1,6 @@
 from . import citizen_api_client
 from . import citizen_request
+from . import citizen_request_address
 from . import citizen_request_category
 from . import citizen_request_category_attribute
 from . import citizen_request_category_attribute_value
