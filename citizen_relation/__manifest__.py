@@ -8,7 +8,14 @@
     "development_status": "Beta",
     "author": "Citizen Relation for Odoo contributors",
     "website": "https://github.com/citizen-relation/citizen-relation",
-    "depends": ["mail", "portal", "base_automation", "rating", "resource"],
+    "depends": [
+        "mail",
+        "portal",
+        "base_automation",
+        "rating",
+        "resource",
+        "base_geolocalize",
+    ],
     "data": [
         "security/citizen_relation_groups.xml",
         "security/ir.model.access.csv",
@@ -21,6 +28,7 @@
         "data/citizen_request_category_data.xml",
         "data/mail_alias_data.xml",
         "data/ir_config_parameter_data.xml",
+        "data/base_geo_provider_data.xml",
         "data/ir_cron_data.xml",
         "report/citizen_request_receipt_report.xml",
         "report/citizen_request_channel_report_views.xml",
@@ -41,6 +49,7 @@
         "demo/res_lang_demo.xml",
         "demo/res_partner_demo.xml",
         "demo/citizen_request_demo.xml",
+        "demo/citizen_request_location_demo.xml",
     ],
     "assets": {
         "web.assets_tests": [

@@ -4,6 +4,7 @@ from . import citizen_request_stage
 from . import citizen_request
 from . import citizen_address_service
 from . import citizen_request_location
+from . import base_geocoder
 from . import citizen_request_privacy
 from . import citizen_audit_log
 from . import citizen_erasure_request

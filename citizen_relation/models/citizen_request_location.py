@@ -103,8 +103,11 @@ class CitizenRequest(models.Model):
             ban_id = ""
         query = self._citizen_address_query(vals)
         has_position = bool(vals.get("latitude") or vals.get("longitude"))
-        if not query:
-            vals["location_state"] = "confirmed" if has_position else "none"
+        if not query or self.env.context.get("install_module"):
+            # data files (demo) are not sent to the service while installing
+            vals["location_state"] = (
+                "confirmed" if has_position else "unconfirmed" if query else "none"
+            )
             return vals
         result = False
         try:

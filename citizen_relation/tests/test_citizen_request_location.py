@@ -158,3 +158,26 @@ class TestCitizenRequestLocation(BanStandinMixin, CitizenRequestCommon):
         with self.assertRaises(UserError):
             entry.action_create()
         self.assertFalse(entry.request_id)
+
+    def test_contacts_geocode_through_the_ban(self):
+        """The ``ban`` provider of base_geolocalize, chosen at installation."""
+        self.assertEqual(self.env["base.geocoder"]._get_provider().tech_name, "ban")
+        partner = self.env["res.partner"].create(
+            {
+                "name": "Mairie annexe",
+                "street": "8 bd du Port",
+                "zip": "80000",
+                "city": "Amiens",
+                "country_id": self.env.ref("base.fr").id,
+            }
+        )
+        partner.with_context(force_geo_localize=True).geo_localize()
+        self.assertAlmostEqual(partner.partner_latitude, 49.897443, places=6)
+        self.assertAlmostEqual(partner.partner_longitude, 2.290084, places=6)
+        [params] = self.ban.calls_to("/search")
+        self.assertEqual(params["q"], "8 bd du port 80000 amiens")
+        self.assertNotIn("citycode", params)
+        # the BAN knows French addresses only: another country is not asked
+        partner.write({"country_id": self.env.ref("base.be").id})
+        partner.with_context(force_geo_localize=True).geo_localize()
+        self.assertEqual(len(self.ban.calls), 1)
