@@ -171,3 +171,19 @@ class TestAddressChannels(BanStandinMixin, CitizenPortalCase):
         self.assertEqual(
             self._requests(source_ref="post-3").location_state, "unconfirmed"
         )
+
+    def test_completion_tour_picks_the_suggestion_with_the_keyboard(self):
+        """A visitor types "8 bd du Port", picks the suggestion with the arrow
+        key and Enter, and sends: the request carries the BAN id and position."""
+        self.start_tour("/requests/new", "citizen_address_completion_tour")
+        request = self._requests(contact_email="eve.adresse@example.org")
+        self.assertEqual(len(request), 1)
+        self.assertEqual(request.ban_id, PORT_ID)
+        self.assertEqual(request.location_state, "confirmed")
+        self.assertEqual(request.street, "8 Boulevard du Port")
+        self.assertAlmostEqual(request.latitude, 49.897443, places=6)
+        self.assertAlmostEqual(request.longitude, 2.290084, places=6)
+        # the browser asked our server, which asked the BAN with autocomplete
+        self.assertTrue(
+            any(call["autocomplete"] == "1" for call in self.ban.calls_to("/search"))
+        )
