@@ -33,6 +33,7 @@
             "citizen_relation_portal/static/src/scss/citizen_request_form.scss",
             "citizen_relation_portal/static/src/scss/citizen_map.scss",
             "citizen_relation_portal/static/src/js/citizen_request_form.js",
+            "citizen_relation_portal/static/src/js/citizen_address_autocomplete.js",
             "citizen_relation_portal/static/src/js/citizen_request_map.js",
         ],
         "web.assets_backend": [

@@ -2,6 +2,9 @@ from . import citizen_cached_source
 from . import citizen_request_category
 from . import citizen_request_stage
 from . import citizen_request
+from . import citizen_address_service
+from . import citizen_request_location
+from . import base_geocoder
 from . import citizen_request_privacy
 from . import citizen_audit_log
 from . import citizen_erasure_request

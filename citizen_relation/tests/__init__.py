@@ -16,3 +16,4 @@ from . import test_citizen_request_signed_link
 from . import test_citizen_request_tour
 from . import test_citizen_request_views
 from . import test_query_budgets
+from . import test_citizen_request_location

@@ -1,3 +1,4 @@
+from . import address
 from . import intake
 from . import open311
 from . import portal

@@ -15,6 +15,10 @@ from odoo.http import request
 from odoo.tools import plaintext2html
 from odoo.tools.mail import email_normalize
 
+from odoo.addons.citizen_relation.models.citizen_address_service import (
+    CitizenAddressOutsideTown,
+)
+
 from .text_input import CoordinatesOutOfRange, clean_text, parse_coordinates
 
 _logger = logging.getLogger(__name__)
@@ -197,6 +201,8 @@ class CitizenRequestIntake(http.Controller):
         try:
             with request.env.cr.savepoint():
                 citizen_request = Request.create(vals)
+        except CitizenAddressOutsideTown as error:
+            raise IntakeError(400, "address_outside_town", error.args[0]) from error
         except psycopg2.IntegrityError:
             # the same message arrived twice at the same time: the other
             # transaction filed it

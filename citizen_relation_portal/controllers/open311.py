@@ -22,6 +22,10 @@ from odoo.http import request
 from odoo.tools import plaintext2html
 from odoo.tools.mail import email_normalize
 
+from odoo.addons.citizen_relation.models.citizen_address_service import (
+    CitizenAddressOutsideTown,
+)
+
 from .text_input import CoordinatesOutOfRange, clean_text, parse_coordinates
 
 _logger = logging.getLogger(__name__)
@@ -590,12 +594,15 @@ class Open311Controller(http.Controller):
         vals = self._prepare_post_values(params, category, client)
         # the caller is authenticated by its key, not as a user; vals only
         # hold the fields read from the Open311 arguments
-        citizen_request = (
-            request.env["citizen.request"]
-            .sudo()
-            .with_company(client.company_id)
-            .create(vals)
-        )
+        try:
+            citizen_request = (
+                request.env["citizen.request"]
+                .sudo()
+                .with_company(client.company_id)
+                .create(vals)
+            )
+        except CitizenAddressOutsideTown as error:
+            raise Open311Error(400, error.args[0]) from error
         _logger.info(
             "Open311: request %s filed by client %s", citizen_request.name, client.id
         )

@@ -19,3 +19,5 @@ from . import test_throttle
 from . import test_tours
 from . import test_track
 from . import test_translations
+from . import test_address_routes
+from . import test_address_channels

@@ -38,6 +38,7 @@ publicWidget.registry.CitizenRequestFormMap = publicWidget.Widget.extend({
     events: {
         "click .o_citizen_map_pin_centre": "_onPinCentre",
         "change #latitude, #longitude": "_onCoordinatesChange",
+        "citizen:address-picked": "_onAddressPicked",
     },
 
     async start() {
@@ -109,6 +110,16 @@ publicWidget.registry.CitizenRequestFormMap = publicWidget.Widget.extend({
         }
     },
 
+    /** An address suggestion was picked: the pin goes there. */
+    _onAddressPicked(ev) {
+        const { latitude, longitude } = ev.detail || {};
+        if (this.map && isFinite(latitude) && isFinite(longitude)) {
+            const position = this.L.latLng(latitude, longitude);
+            this._placePin(position, false);
+            this.map.setView(position, Math.max(this.map.getZoom(), 17));
+        }
+    },
+
     _setStatus(text) {
         const status = this.el.querySelector(".o_citizen_map_status");
         if (status) {
@@ -142,6 +153,7 @@ publicWidget.registry.CitizenRequestFormMap = publicWidget.Widget.extend({
         fill("#street", [address.housenumber, address.street].filter(Boolean).join(" "));
         fill("#zip", address.postcode);
         fill("#city", address.city);
+        fill("#ban_id", address.ban_id);
         this._setStatus(
             _t("The pin is placed at %(address)s; check the address fields.", {
                 address: address.label,
