@@ -1,6 +1,8 @@
 from odoo.exceptions import AccessError
 from odoo.tests import tagged
 
+from odoo.addons.citizen_relation.tests.ban_standin import BanStandinMixin
+
 from .common import CitizenPortalCase
 
 BBOX = "1.80,47.80,2.00,48.00"
@@ -123,15 +125,17 @@ class TestRequestMap(CitizenPortalCase):
             }
         )
         Request = self.env["citizen.request"].with_user(self.user_agent)
+        # what a screen shows around the requests, zoomed in
+        screen = [1.90, 47.90, 1.92, 47.91]
         clusters = Request.get_map_data(
             [("category_id", "=", self.category_internal.id)],
-            [1.80, 47.80, 2.00, 48.00],
+            screen,
             19,
         )
         self.assertEqual([c["name"] for c in clusters], [self.request_internal.name])
         clusters = Request.get_map_data(
             [("category_id", "=", self.category_road.id)],
-            [1.80, 47.80, 2.00, 48.00],
+            screen,
             19,
         )
         by_name = {c["name"]: c for c in clusters if c["id"]}
@@ -142,7 +146,7 @@ class TestRequestMap(CitizenPortalCase):
         self.assertNotIn(self.request_closed.name, by_name)
         with self.assertRaises(AccessError):
             self.env["citizen.request"].with_user(self.user_alice).get_map_data(
-                [], [1.80, 47.80, 2.00, 48.00], 19
+                [], screen, 19
             )
 
     def test_query_count_flat(self):
@@ -225,3 +229,22 @@ class TestRequestMapTours(CitizenPortalCase):
             "citizen_request_board_map_tour",
             login="agent_portal_test",
         )
+
+
+@tagged("post_install", "-at_install")
+class TestRequestMapAddressTour(BanStandinMixin, CitizenPortalCase):
+    def test_pin_fills_address_tour(self):
+        """The pin dropped by the port fills the address the BAN finds there
+        (through the town's server), and the request carries it."""
+        self.set_param("map_latitude", 49.897443)
+        self.set_param("map_longitude", 2.290084)
+        self.set_param("map_zoom", 17)
+        self.start_tour("/requests/new", "citizen_request_form_pin_address_tour")
+        citizen_request = self.env["citizen.request"].search(
+            [("contact_email", "=", "pia.pin@example.org")]
+        )
+        self.assertEqual(len(citizen_request), 1)
+        self.assertEqual(citizen_request.street, "8 Boulevard du Port")
+        self.assertEqual(citizen_request.ban_id, "80021_6590_00008")
+        self.assertAlmostEqual(citizen_request.latitude, 49.8974, delta=0.001)
+        self.assertTrue(self.ban.calls_to("/reverse"))

@@ -137,3 +137,57 @@ registry.category("web_tour.tours").add("citizen_request_board_map_tour", {
         },
     ],
 });
+
+registry.category("web_tour.tours").add("citizen_request_form_pin_address_tour", {
+    url: "/requests/new",
+    steps: () => [
+        {
+            content: "Drop the pin on the map",
+            trigger: ".o_citizen_form_map.leaflet-container",
+            run: "click",
+        },
+        {
+            content: "The address found at the pin fills the address fields",
+            trigger: ".o_citizen_map_status:contains('8 Boulevard du Port')",
+            run() {
+                const value = (id) => document.querySelector(`#${id}`).value;
+                const got = [value("street"), value("zip"), value("city"), value("ban_id")];
+                const expected = ["8 Boulevard du Port", "80000", "Amiens", "80021_6590_00008"];
+                if (got.join("|") !== expected.join("|")) {
+                    throw new Error(`address fields: ${got}`);
+                }
+            },
+        },
+        {
+            trigger: "label:contains('Roads Test')",
+            run: "click",
+        },
+        {
+            trigger: "#title",
+            run: "edit Pavement broken",
+        },
+        {
+            trigger: "#description",
+            run: "edit The pavement is broken by the port.",
+        },
+        {
+            trigger: "#contact_name",
+            run: "edit Pia Pin",
+        },
+        {
+            trigger: "#contact_email",
+            run: "edit pia.pin@example.org",
+        },
+        {
+            trigger: "#consent",
+            run: "click",
+        },
+        {
+            trigger: "button.o_citizen_request_submit",
+            run: "click",
+        },
+        {
+            trigger: ".o_citizen_request_reference:contains('DEM-')",
+        },
+    ],
+});
