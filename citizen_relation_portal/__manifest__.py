@@ -19,9 +19,12 @@
         "views/portal_account_templates.xml",
         "views/citizen_request_form_templates.xml",
         "views/citizen_request_work_templates.xml",
+        "views/citizen_request_map_templates.xml",
         "views/citizen_api_client_views.xml",
         "views/citizen_request_views.xml",
         "views/citizen_request_category_views.xml",
+        "views/res_config_settings_views.xml",
+        "views/citizen_request_map_views.xml",
         "views/citizen_relation_portal_menus.xml",
         "data/website_menu_data.xml",
     ],
@@ -29,7 +32,14 @@
     "assets": {
         "web.assets_frontend": [
             "citizen_relation_portal/static/src/scss/citizen_request_form.scss",
+            "citizen_relation_portal/static/src/scss/citizen_map.scss",
             "citizen_relation_portal/static/src/js/citizen_request_form.js",
+            "citizen_relation_portal/static/src/js/citizen_address_autocomplete.js",
+            "citizen_relation_portal/static/src/js/citizen_request_map.js",
+        ],
+        "web.assets_backend": [
+            "citizen_relation_portal/static/src/scss/citizen_map.scss",
+            "citizen_relation_portal/static/src/views/citizen_map/*",
         ],
         "web.assets_tests": [
             "citizen_relation_portal/static/src/js/tours/*.js",

@@ -12,7 +12,8 @@
 # instead of recreating them), BENCH_BULK (requests created in bulk, default
 # 10000), BENCH_SCALE=1 (also run tests/benchmarks/scale.py,
 # BENCH_SCALE_SIZES, default "10000 100000"; the database is filled up to
-# each size in turn), BENCH_ONLY=ours|peer.
+# each size in turn), BENCH_ONLY=ours|peer, BENCH_MAP_SIZES (open requests
+# of the maps' figures, tests/benchmarks/map.py, default "100 1000 10000").
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 
 BENCH="$BUILD/bench"
@@ -115,6 +116,13 @@ status="$measure_failed"
 "$VENV/bin/python" tests/benchmarks/bench.py report \
     --ours "$BENCH/ours.json" --peer "$BENCH/peer.json" \
     --budgets tests/benchmarks/budgets.json || status=$?
+
+if [ "${BENCH_ONLY:-}" != peer ]; then
+    say "Maps (tests/benchmarks/map.py)"
+    # shellcheck disable=SC2086
+    "$VENV/bin/python" tests/benchmarks/map.py --config "$BENCH_CONF" \
+        --db "$OURS_DB" --sizes ${BENCH_MAP_SIZES:-100 1000 10000} || status=1
+fi
 
 if [ "${BENCH_SCALE:-0}" = 1 ]; then
     say "Scale run (tests/benchmarks/scale.py)"

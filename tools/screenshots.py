@@ -114,6 +114,22 @@ FIND_CITIZEN = """
 })()
 """
 
+# Drop the pin on the form's map (as a click would), and bring the map into view.
+PIN_ON_FORM_MAP = """
+(async () => {
+    const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+    const button = document.querySelector('.o_citizen_map_pin_centre');
+    if (!button) {
+        return 'no map on the form';
+    }
+    document.querySelector('.o_citizen_form_map_block').scrollIntoView();
+    window.scrollBy(0, -200);
+    button.click();
+    await sleep(1500);
+    return 'ok';
+})()
+"""
+
 SCROLL_TO_CHATTER = """
 (async () => {
     document.querySelector('.o-mail-Chatter').scrollIntoView();
@@ -180,6 +196,15 @@ def screens(db):
             setup=FILL_PUBLIC_FORM,
         ),
         shot(
+            "public-form-map",
+            None,
+            "/requests/new",
+            "document.readyState === 'complete'"
+            " && !!document.querySelector('.o_citizen_form_map.leaflet-container')",
+            "La carte du formulaire : l'épingle remplit les coordonnées",
+            setup=PIN_ON_FORM_MAP,
+        ),
+        shot(
             "portal-list",
             "marie.dupont",
             "/my/requests",
@@ -208,6 +233,13 @@ def screens(db):
             action,
             BACKEND_READY + " && !!document.querySelector('.o_kanban_record')",
             "Les demandes d'un agent, par étape",
+        ),
+        shot(
+            "agent-map",
+            "nathalie.roux",
+            f"{action}?view_type=citizen_map",
+            BACKEND_READY + " && !!document.querySelector('.o_citizen_map_cluster')",
+            "La carte du tableau : demandes et bons d'intervention",
         ),
         shot(
             "request-form",

@@ -10,6 +10,9 @@ from . import citizen_request_acknowledgement
 from . import citizen_request_duplicate
 from . import citizen_request_mail_gateway
 from . import citizen_request_open311
+from . import citizen_address_service
+from . import citizen_request_location
+from . import base_geocoder
 from . import citizen_request_privacy
 from . import citizen_request_public
 from . import citizen_audit_log

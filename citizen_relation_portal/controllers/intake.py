@@ -13,6 +13,9 @@ import psycopg2
 from odoo import http
 from odoo.http import request
 
+from odoo.addons.citizen_relation.models.citizen_address_service import (
+    CitizenAddressOutsideTown,
+)
 from odoo.addons.citizen_relation.models.citizen_request_public import (
     PublicValuesError,
 )
@@ -168,6 +171,8 @@ class CitizenRequestIntake(http.Controller):
         try:
             with request.env.cr.savepoint():
                 citizen_request = Request.create(vals)
+        except CitizenAddressOutsideTown as error:
+            raise IntakeError(400, "address_outside_town", error.args[0]) from error
         except psycopg2.IntegrityError:
             # the same message arrived twice at the same time: the other
             # transaction filed it

@@ -20,6 +20,9 @@ from lxml import etree
 from odoo import fields, http
 from odoo.http import request
 
+from odoo.addons.citizen_relation.models.citizen_address_service import (
+    CitizenAddressOutsideTown,
+)
 from odoo.addons.citizen_relation.models.citizen_request_public import (
     PublicValuesError,
 )
@@ -324,10 +327,10 @@ class Open311Controller(http.Controller):
 
     def _public_requests(self, domain, **kwargs):
         """Search the published requests of the website's company."""
-        domain = [
-            ("category_id.publish_requests", "=", True),
-            ("company_id", "=", self._get_company().id),
-        ] + domain
+        domain = (
+            request.env["citizen.request"]._get_published_domain(self._get_company())
+            + domain
+        )
         # GET methods are anonymous by specification; they only read requests
         # of the categories that publish them, and _request_values only gives
         # public fields
@@ -606,7 +609,10 @@ class Open311Controller(http.Controller):
         # only takes the whitelisted fields read from the Open311 arguments
         Request = request.env["citizen.request"].sudo().with_company(client.company_id)
         vals = self._prepare_post_values(Request, params, category, client)
-        citizen_request = Request.create(vals)
+        try:
+            citizen_request = Request.create(vals)
+        except CitizenAddressOutsideTown as error:
+            raise Open311Error(400, error.args[0]) from error
         _logger.info(
             "Open311: request %s filed by client %s", citizen_request.name, client.id
         )

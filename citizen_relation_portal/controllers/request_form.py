@@ -4,6 +4,9 @@ from odoo import http
 from odoo.http import request
 from odoo.tools.mail import email_normalize
 
+from odoo.addons.citizen_relation.models.citizen_address_service import (
+    CitizenAddressOutsideTown,
+)
 from odoo.addons.citizen_relation.models.citizen_request_public import (
     PublicValuesError,
 )
@@ -213,7 +216,13 @@ class CitizenRequestForm(http.Controller):
         photos = read_photos("photos", errors)
         if errors:
             return self._render_form(form, errors=errors, status=400)
-        citizen_request = self._create_citizen_request(vals, photos)
+        if form.get("ban_id") and vals.get("street"):
+            # the suggestion picked: checked against the BAN when created
+            vals["ban_id"] = form["ban_id"][:40]
+        try:
+            citizen_request = self._create_citizen_request(vals, photos)
+        except CitizenAddressOutsideTown as error:
+            return self._render_form(form, errors={"street": error.args[0]}, status=400)
         return request.render(
             "citizen_relation_portal.request_form_success",
             {"citizen_request": citizen_request},

@@ -14,6 +14,7 @@ from . import test_public_intake_rules
 from . import test_public_surfaces
 from . import test_query_budgets
 from . import test_request_form
+from . import test_request_map
 from . import test_routes
 from . import test_service_in_charge
 from . import test_throttle
@@ -22,3 +23,5 @@ from . import test_track
 from . import test_translations
 from . import test_open311_updates
 from . import test_work_link
+from . import test_address_routes
+from . import test_address_channels

@@ -109,6 +109,11 @@ class CitizenPortalCase(CitizenRoutingCommon, HttpCase):
         cls.request_bob.message_post(
             body="Internal note about Bob", subtype_xmlid="mail.mt_note"
         )
+        # maps take their tiles from the test server: no test reaches the internet
+        env["ir.config_parameter"].set_param(
+            "citizen_relation_portal.map_tile_url",
+            "/citizen_relation_portal/static/lib/leaflet/images/layers.png?{z}/{x}/{y}",
+        )
 
     def csrf_token(self):
         return http.Request.csrf_token(self)

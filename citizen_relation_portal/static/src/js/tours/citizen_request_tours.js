@@ -16,7 +16,7 @@ function attachPhoto(input) {
  * footer around the addon's content) and fail on serious or critical
  * violations of WCAG 2.1 A and AA rules.
  */
-async function checkAccessibility() {
+export async function checkAccessibility() {
     if (!window.axe) {
         await new Promise((resolve, reject) => {
             const script = document.createElement("script");
