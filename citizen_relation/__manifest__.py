@@ -17,6 +17,7 @@
         "data/ir_sequence_data.xml",
         "data/mail_activity_type_data.xml",
         "data/mail_template_data.xml",
+        "data/mail_template_reporter_data.xml",
         "data/citizen_request_stage_data.xml",
         "data/citizen_request_category_data.xml",
         "data/mail_alias_data.xml",
@@ -34,10 +35,13 @@
         "views/citizen_erasure_request_views.xml",
         "views/res_config_settings_views.xml",
         "views/citizen_relation_menus.xml",
+        "views/citizen_district_views.xml",
+        "views/citizen_request_location_views.xml",
     ],
     "demo": [
         "demo/res_lang_demo.xml",
         "demo/res_partner_demo.xml",
+        "demo/citizen_district_demo.xml",
         "demo/citizen_request_demo.xml",
     ],
     "assets": {
@@ -45,6 +49,8 @@
             "citizen_relation/static/tests/tours/*.js",
         ],
     },
+    # point-in-polygon and validation of the districts' outlines
+    "external_dependencies": {"python": ["shapely"]},
     "application": True,
     "uninstall_hook": "uninstall_hook",
 }

@@ -18,6 +18,7 @@
         "views/citizen_request_portal_templates.xml",
         "views/portal_account_templates.xml",
         "views/citizen_request_form_templates.xml",
+        "views/citizen_request_nearby_templates.xml",
         "views/citizen_api_client_views.xml",
         "views/citizen_request_views.xml",
         "views/citizen_request_category_views.xml",
@@ -29,6 +30,7 @@
         "web.assets_frontend": [
             "citizen_relation_portal/static/src/scss/citizen_request_form.scss",
             "citizen_relation_portal/static/src/js/citizen_request_form.js",
+            "citizen_relation_portal/static/src/js/citizen_request_nearby.js",
         ],
         "web.assets_tests": [
             "citizen_relation_portal/static/src/js/tours/*.js",

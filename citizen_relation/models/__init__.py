@@ -3,6 +3,8 @@ from . import citizen_request_category
 from . import citizen_request_stage
 from . import citizen_request
 from . import citizen_request_privacy
+from . import citizen_district
+from . import citizen_request_district
 from . import citizen_audit_log
 from . import citizen_erasure_request
 from . import mail_message
@@ -14,3 +16,5 @@ from . import ir_sequence
 from . import resource_calendar
 from . import ir_attachment
 from . import ir_actions_report
+from . import res_config_settings_location
+from . import citizen_request_reporters

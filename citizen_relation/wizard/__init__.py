@@ -1,2 +1,3 @@
 from . import citizen_request_quick_entry
 from . import citizen_personal_data_export
+from . import citizen_district_import

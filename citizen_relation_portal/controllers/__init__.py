@@ -1,4 +1,5 @@
 from . import intake
+from . import nearby
 from . import open311
 from . import portal
 from . import request_form
