@@ -24,6 +24,7 @@
         "data/ir_sequence_data.xml",
         "data/mail_activity_type_data.xml",
         "data/mail_template_data.xml",
+        "data/mail_template_reporter_data.xml",
         "data/citizen_request_stage_data.xml",
         "data/citizen_request_stage_open311_data.xml",
         "data/citizen_request_category_data.xml",
@@ -46,10 +47,13 @@
         "views/citizen_erasure_request_views.xml",
         "views/res_config_settings_views.xml",
         "views/citizen_relation_menus.xml",
+        "views/citizen_district_views.xml",
+        "views/citizen_request_district_views.xml",
     ],
     "demo": [
         "demo/res_lang_demo.xml",
         "demo/res_partner_demo.xml",
+        "demo/citizen_district_demo.xml",
         "demo/citizen_request_demo.xml",
         "demo/mail_template_demo.xml",
         "demo/citizen_request_location_demo.xml",
@@ -59,6 +63,8 @@
             "citizen_relation/static/tests/tours/*.js",
         ],
     },
+    # point-in-polygon and validation of the districts' outlines
+    "external_dependencies": {"python": ["shapely"]},
     "application": True,
     "uninstall_hook": "uninstall_hook",
 }

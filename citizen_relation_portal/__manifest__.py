@@ -20,6 +20,7 @@
         "views/citizen_request_form_templates.xml",
         "views/citizen_request_work_templates.xml",
         "views/citizen_request_map_templates.xml",
+        "views/citizen_request_nearby_templates.xml",
         "views/citizen_api_client_views.xml",
         "views/citizen_request_views.xml",
         "views/citizen_request_category_views.xml",
@@ -40,6 +41,7 @@
         "web.assets_backend": [
             "citizen_relation_portal/static/src/scss/citizen_map.scss",
             "citizen_relation_portal/static/src/views/citizen_map/*",
+            "citizen_relation_portal/static/src/js/citizen_request_nearby.js",
         ],
         "web.assets_tests": [
             "citizen_relation_portal/static/src/js/tours/*.js",

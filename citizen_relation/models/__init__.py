@@ -15,6 +15,8 @@ from . import citizen_request_location
 from . import base_geocoder
 from . import citizen_request_privacy
 from . import citizen_request_public
+from . import citizen_district
+from . import citizen_request_district
 from . import citizen_audit_log
 from . import citizen_erasure_request
 from . import mail_message
@@ -27,3 +29,5 @@ from . import resource_calendar
 from . import ir_attachment
 from . import ir_actions_report
 from . import mail_template
+from . import res_config_settings_location
+from . import citizen_request_reporters

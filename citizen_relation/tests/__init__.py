@@ -1,3 +1,4 @@
+from . import test_citizen_district
 from . import test_citizen_request_channel_report
 from . import test_citizen_request_channels
 from . import test_citizen_request_deadline
@@ -12,6 +13,7 @@ from . import test_citizen_request_public
 from . import test_citizen_request_quick_entry
 from . import test_citizen_request_ratings_access
 from . import test_citizen_request_receipt_pdf
+from . import test_citizen_request_reporters
 from . import test_citizen_request_security
 from . import test_citizen_request_signed_link
 from . import test_citizen_request_tour

@@ -1,3 +1,4 @@
 from . import citizen_request_quick_entry
 from . import citizen_personal_data_export
 from . import citizen_request_quick_entry_location
+from . import citizen_district_import

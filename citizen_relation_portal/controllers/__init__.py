@@ -1,5 +1,6 @@
 from . import address
 from . import intake
+from . import nearby
 from . import open311
 from . import open311_updates
 from . import portal

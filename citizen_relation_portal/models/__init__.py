@@ -14,3 +14,4 @@ from . import citizen_request_map
 from . import ir_actions_act_window_view
 from . import ir_ui_view
 from . import res_config_settings
+from . import citizen_request_nearby

@@ -6,6 +6,7 @@ from . import test_hostile_content
 from . import test_identity
 from . import test_intake
 from . import test_mail_gateway_hostile
+from . import test_nearby
 from . import test_open311
 from . import test_open311_privacy
 from . import test_photos

@@ -115,8 +115,13 @@ class TestOpen311Budget(PortalBudgetCase):
     # test: one over the benchmark's max for the visitor's language, which
     # the benchmark's English database does not look up (query_budget.py);
     # +1 since the identity rules look up the account of the confirmed
-    # address given
-    BUDGET = 29
+    # address given; +2 since a report filed through the open APIs is
+    # compared with the open requests of its category (the duplicate engine:
+    # a search and a read of the candidates), to be linked to the one it
+    # surely repeats. The two runs are a kilometre and a street apart: the path
+    # counted is a new report; one linked to an original also subscribes its
+    # requester there and posts a note.
+    BUDGET = 31
 
     def test_open311_post(self):
         client = self.env["citizen.api.client"].create(
@@ -124,15 +129,23 @@ class TestOpen311Budget(PortalBudgetCase):
         )
         key = client._set_new_key()
 
-        def post():
+        places = iter(
+            (
+                ("48.8566", "12 rue de la République"),
+                ("48.8666", "3 avenue Jean Jaurès"),
+            )
+        )
+
+        def post(place):
+            latitude, street = place
             response = self.url_open_counted(
                 "/open311/v2/requests.json",
                 data={
                     "api_key": key,
                     "service_code": self.category.code,
-                    "lat": "48.8566",
+                    "lat": latitude,
                     "long": "2.3522",
-                    "address_string": "12 rue de la République",
+                    "address_string": street,
                     "email": self.citizen.email,
                     "first_name": "Jeanne",
                     "last_name": "Martin",
@@ -142,7 +155,9 @@ class TestOpen311Budget(PortalBudgetCase):
             self.assertIn(response.status_code, (200, 201))
             self.assertIn("service_request_id", response.text)
 
-        self.assertQueryBudget("open311_create", self.BUDGET, post)
+        self.assertQueryBudget(
+            "open311_create", self.BUDGET, post, lambda: next(places)
+        )
         self.assertEqual(
             self.env["citizen.request"].search_count(
                 [("api_client_id", "=", client.id)]

@@ -38,6 +38,7 @@ class CitizenRequest(models.Model):
             "channel": self.channel,
             "requester_kind": self.requester_kind or "citizen",
             "district": normalize_term(self.district),
+            "district_id": self.district_id.id,
             "text": self.env["citizen.routing.rule"]._facts_text(
                 self.title, self.description
             ),

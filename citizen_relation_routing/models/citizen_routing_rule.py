@@ -55,8 +55,17 @@ class CitizenRoutingRule(models.Model):
         help="Comma-separated words; matches when one of them appears in the "
         "title or the description (case and accents ignored).",
     )
+    district_ids = fields.Many2many(
+        "citizen.district",
+        string="Districts",
+        check_company=True,
+        help="Matches requests located in one of these districts of the map "
+        "(found from their position, or chosen by hand).",
+    )
     district = fields.Char(
-        help="Comma-separated districts; matches requests located in one of them.",
+        string="Districts (typed)",
+        help="Comma-separated district names; matches requests whose district "
+        "(found on the map or typed) is one of them.",
     )
     requester_kind = fields.Selection(
         [("citizen", "Citizen"), ("organisation", "Partner organisation")],
@@ -119,6 +128,7 @@ class CitizenRoutingRule(models.Model):
                 "channel",
                 "keywords",
                 "district",
+                "district_ids",
                 "requester_kind",
                 "team_id",
                 "user_id",
@@ -144,6 +154,8 @@ class CitizenRoutingRule(models.Model):
         if self.channel and self.channel != facts["channel"]:
             return False
         if self.requester_kind and self.requester_kind != facts["requester_kind"]:
+            return False
+        if self.district_ids and facts.get("district_id") not in self.district_ids.ids:
             return False
         if self.district and facts["district"] not in split_terms(self.district):
             return False

@@ -4,6 +4,7 @@ from . import test_history_access
 from . import test_privacy
 from . import test_query_budgets
 from . import test_routing
+from . import test_routing_district
 from . import test_security
 from . import test_transfer
 from . import test_work_order
