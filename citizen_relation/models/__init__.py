@@ -14,3 +14,4 @@ from . import ir_sequence
 from . import resource_calendar
 from . import ir_attachment
 from . import ir_actions_report
+from . import ir_http

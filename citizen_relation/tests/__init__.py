@@ -15,4 +15,5 @@ from . import test_citizen_request_security
 from . import test_citizen_request_signed_link
 from . import test_citizen_request_tour
 from . import test_citizen_request_views
+from . import test_home_action
 from . import test_query_budgets
