@@ -22,12 +22,20 @@
         "views/citizen_request_views.xml",
         "views/citizen_request_category_views.xml",
         "views/citizen_relation_portal_menus.xml",
+        "views/res_config_settings_views.xml",
+        "views/website_templates.xml",
+        "views/statement_templates.xml",
         "data/website_menu_data.xml",
+        "data/website_data.xml",
     ],
-    "demo": ["demo/citizen_relation_portal_demo.xml"],
+    "demo": [
+        "demo/res_company_demo.xml",
+        "demo/citizen_relation_portal_demo.xml",
+    ],
     "assets": {
         "web.assets_frontend": [
             "citizen_relation_portal/static/src/scss/citizen_request_form.scss",
+            "citizen_relation_portal/static/src/scss/citizen_site.scss",
             "citizen_relation_portal/static/src/js/citizen_request_form.js",
         ],
         "web.assets_tests": [

@@ -14,4 +14,5 @@ from . import ir_sequence
 from . import resource_calendar
 from . import ir_attachment
 from . import ir_actions_report
+from . import res_company
 from . import ir_http

@@ -19,3 +19,6 @@ class ResConfigSettings(models.TransientModel):
         readonly=False,
         string="Working Calendar for Deadlines",
     )
+    citizen_monavis_url = fields.Char(
+        related="company_id.citizen_monavis_url", readonly=False
+    )

@@ -17,14 +17,19 @@ class TestAgentHomeAction(HttpCase):
             cls.env, login="home_agent", groups="citizen_relation.group_citizen_agent"
         )
         cls.manager = new_test_user(
-            cls.env, login="home_manager", groups="citizen_relation.group_citizen_manager"
+            cls.env,
+            login="home_manager",
+            groups="citizen_relation.group_citizen_manager",
         )
-        cls.employee = new_test_user(cls.env, login="home_employee", groups="base.group_user")
+        cls.employee = new_test_user(
+            cls.env, login="home_employee", groups="base.group_user"
+        )
 
     def _home_action_of(self, login):
         """The home action the web client gets when ``login`` opens /odoo."""
         self.authenticate(login, login)
-        page = self.url_open("/odoo").text
+        # the first opening builds the web client's assets: give it time
+        page = self.url_open("/odoo", timeout=120).text
         found = re.search(r"odoo\.__session_info__ = (\{.*?\});\n", page, re.S)
         self.assertTrue(found, "no session info in the web client page")
         return json.loads(found.group(1))["home_action_id"]

@@ -5,3 +5,5 @@ from . import citizen_request_category_attribute
 from . import citizen_request_category_attribute_value
 from . import citizen_submission_throttle
 from . import res_partner
+from . import res_company
+from . import res_config_settings

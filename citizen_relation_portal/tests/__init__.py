@@ -16,5 +16,6 @@ from . import test_request_form
 from . import test_routes
 from . import test_throttle
 from . import test_tours
+from . import test_town_site
 from . import test_track
 from . import test_translations
