@@ -27,13 +27,21 @@
         "views/res_config_settings_views.xml",
         "views/citizen_request_map_views.xml",
         "views/citizen_relation_portal_menus.xml",
+        "views/res_config_settings_website_views.xml",
+        "views/website_templates.xml",
+        "views/statement_templates.xml",
         "data/website_menu_data.xml",
+        "data/website_data.xml",
     ],
-    "demo": ["demo/citizen_relation_portal_demo.xml"],
+    "demo": [
+        "demo/res_company_demo.xml",
+        "demo/citizen_relation_portal_demo.xml",
+    ],
     "assets": {
         "web.assets_frontend": [
             "citizen_relation_portal/static/src/scss/citizen_request_form.scss",
             "citizen_relation_portal/static/src/scss/citizen_map.scss",
+            "citizen_relation_portal/static/src/scss/citizen_site.scss",
             "citizen_relation_portal/static/src/js/citizen_request_form.js",
             "citizen_relation_portal/static/src/js/citizen_address_autocomplete.js",
             "citizen_relation_portal/static/src/js/citizen_request_map.js",

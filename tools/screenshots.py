@@ -187,6 +187,14 @@ def screens(db):
     action = "/odoo/action-citizen_relation.citizen_request_action"
     return [
         shot(
+            "public-home",
+            None,
+            "/",
+            "document.readyState === 'complete'"
+            " && !!document.querySelector('.o_citizen_home h1')",
+            "L'accueil du site de la commune",
+        ),
+        shot(
             "public-form",
             None,
             "/requests/new",

@@ -31,3 +31,5 @@ from . import ir_actions_report
 from . import mail_template
 from . import res_config_settings_location
 from . import citizen_request_reporters
+from . import res_company
+from . import ir_http

@@ -46,3 +46,6 @@ class ResConfigSettings(models.TransientModel):
         help="A typed address is located when the service's best answer scores "
         "at least this much (0 to 1); otherwise it is kept as typed, unconfirmed.",
     )
+    citizen_monavis_url = fields.Char(
+        related="company_id.citizen_monavis_url", readonly=False
+    )

@@ -20,6 +20,7 @@ from . import test_citizen_request_tour
 from . import test_citizen_request_views
 from . import test_mail_layer_scope
 from . import test_odoo_internals
+from . import test_home_action
 from . import test_query_budgets
 from . import test_citizen_request_open311_status
 from . import test_citizen_request_answer_templates

@@ -8,3 +8,4 @@ from . import request_form
 from . import request_map
 from . import track
 from . import work
+from . import statements

@@ -15,3 +15,5 @@ from . import ir_actions_act_window_view
 from . import ir_ui_view
 from . import res_config_settings
 from . import citizen_request_nearby
+from . import res_company
+from . import res_config_settings_website

@@ -20,6 +20,7 @@ from . import test_routes
 from . import test_service_in_charge
 from . import test_throttle
 from . import test_tours
+from . import test_town_site
 from . import test_track
 from . import test_translations
 from . import test_open311_updates
