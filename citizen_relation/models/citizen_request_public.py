@@ -221,14 +221,9 @@ class CitizenRequest(models.Model):
         if not lat and not lng or "latitude" in reasons or "longitude" in reasons:
             return
         try:
-            lat_f, lng_f = (float((v or "").replace(",", ".")) for v in (lat, lng))
-        except ValueError:
-            reasons["latitude"] = self.env._(
-                "Latitude and longitude must both be numbers, e.g. 48.8566 and 2.3522."
-            )
-            return
-        if not self._coordinates_on_earth(lat_f, lng_f):
-            reasons["latitude"] = self._get_coordinates_range_reason()
+            lat_f, lng_f = self._parse_public_coordinates(lat, lng)
+        except ValueError as error:
+            reasons["latitude"] = str(error)
             return
         vals.update(latitude=lat_f, longitude=lng_f)
 
@@ -274,6 +269,30 @@ class CitizenRequest(models.Model):
     # ------------------------------------------------------------------
     # Coordinates, whatever the channel
     # ------------------------------------------------------------------
+
+    @api.model
+    def _parse_public_coordinates(self, latitude, longitude):
+        """The latitude and longitude given as text (a decimal comma is
+        accepted), as numbers of a place on Earth.
+
+        :raise ValueError: with the reason, when either is not a number or
+            they are outside -90..90 and -180..180
+        """
+        try:
+            lat, lng = (
+                float(str(value or "").replace(",", "."))
+                for value in (latitude, longitude)
+            )
+        except ValueError:
+            raise ValueError(
+                self.env._(
+                    "Latitude and longitude must both be numbers,"
+                    " e.g. 48.8566 and 2.3522."
+                )
+            ) from None
+        if not self._coordinates_on_earth(lat, lng):
+            raise ValueError(self._get_coordinates_range_reason())
+        return lat, lng
 
     @api.model
     def _coordinates_on_earth(self, latitude, longitude):

@@ -2,7 +2,11 @@ from odoo import Command, api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import email_normalize, html2plaintext
 
-from .citizen_request_duplicate import _distance_meters, _normalize_street, _significant_words
+from .citizen_request_duplicate import (
+    _distance_meters,
+    _normalize_street,
+    _significant_words,
+)
 
 
 class CitizenRequest(models.Model):

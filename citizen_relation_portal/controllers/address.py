@@ -5,7 +5,7 @@ third party. Read-only, limited to the town, rate-limited per IP address."""
 from odoo import http
 from odoo.http import request
 
-from .text_input import CoordinatesOutOfRange, clean_text, parse_coordinates
+from .text_input import clean_text
 
 RESULT_KEYS = (
     "label",
@@ -79,8 +79,10 @@ class CitizenAddressController(http.Controller):
         if throttled:
             return throttled
         try:
-            latitude, longitude = parse_coordinates(lat, lon)
-        except (CoordinatesOutOfRange, ValueError):
+            latitude, longitude = request.env[
+                "citizen.request"
+            ]._parse_public_coordinates(lat, lon)
+        except ValueError:
             return request.make_json_response(
                 {"results": [], "error": "lat and lon must be valid coordinates"},
                 status=400,

@@ -15,7 +15,7 @@ from odoo.exceptions import UserError
 from odoo.http import request
 from odoo.tools.mail import email_normalize
 
-from .text_input import clean_text, parse_coordinates
+from .text_input import clean_text
 
 
 class CitizenRequestNearby(http.Controller):
@@ -47,7 +47,9 @@ class CitizenRequestNearby(http.Controller):
             )
         try:
             category_id = int(category or 0)
-            latitude, longitude = parse_coordinates(lat, lon)
+            latitude, longitude = request.env[
+                "citizen.request"
+            ]._parse_public_coordinates(lat, lon)
         except (TypeError, ValueError):
             return self._json_error(
                 "category (a number), lat and lon (decimal degrees) are required",
