@@ -22,7 +22,6 @@ from odoo.tools import html2plaintext
 
 from .open311 import (
     MAX_DAYS,
-    MAX_DESCRIPTION,
     MAX_RESULTS,
     Open311Controller,
     Open311Error,
@@ -266,10 +265,12 @@ class Open311UpdatesController(Open311Controller):
             raise Open311Error(
                 400, f"update_id must not exceed {MAX_UPDATE_ID} characters"
             )
-        if len(values["description"]) > MAX_DESCRIPTION:
-            raise Open311Error(
-                400, f"description must not exceed {MAX_DESCRIPTION} characters"
-            )
+        # the same limit as a request's description, on every channel
+        most = request.env["citizen.request"]._get_public_field_limits()["description"][
+            0
+        ]
+        if len(values["description"]) > most:
+            raise Open311Error(400, f"description must not exceed {most} characters")
         updated = self._get_param(params, "updated_datetime")
         if updated:
             _parse_datetime(updated, "updated_datetime")
