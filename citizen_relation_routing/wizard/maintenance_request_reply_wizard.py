@@ -15,7 +15,9 @@ class MaintenanceRequestReplyWizard(models.TransientModel):
         help="Fills the message with this template, written for the request.",
     )
     answer_template_ids = fields.Many2many(
-        "mail.template", compute="_compute_answer_template_ids"
+        "mail.template",
+        string="Offered Answer Templates",
+        compute="_compute_answer_template_ids",
     )
 
     @api.depends("work_order_id")
