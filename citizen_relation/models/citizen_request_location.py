@@ -181,6 +181,34 @@ class CitizenRequest(models.Model):
             )
         )
 
+    def write(self, vals):
+        res = super().write(vals)
+        if {"street", "zip", "city"} & set(vals) and not (
+            {"ban_id", "location_state"} & set(vals)
+        ):
+            # the address was changed by hand: what the BAN found is no more
+            for citizen_request in self.filtered("ban_id"):
+                super(CitizenRequest, citizen_request).write(
+                    {
+                        "ban_id": False,
+                        "ban_label": False,
+                        "housenumber": False,
+                        "location_state": "unconfirmed"
+                        if citizen_request.street
+                        else "none",
+                    }
+                )
+        return res
+
+    def _get_anonymization_values(self):
+        # the BAN id and label point at the house as the street does
+        return {
+            **super()._get_anonymization_values(),
+            "ban_id": False,
+            "ban_label": False,
+            "housenumber": False,
+        }
+
     # ------------------------------------------------------------------
     # Email: an address line in the body
     # ------------------------------------------------------------------

@@ -181,3 +181,19 @@ class TestCitizenRequestLocation(BanStandinMixin, CitizenRequestCommon):
         partner.write({"country_id": self.env.ref("base.be").id})
         partner.with_context(force_geo_localize=True).geo_localize()
         self.assertEqual(len(self.ban.calls), 1)
+
+    def test_address_changed_by_hand_forgets_the_ban_answer(self):
+        request = self._create_request(street="8 bd du Port")
+        self.assertPort(request)
+        request.with_user(self.user_agent).write({"street": "10 rue inconnue"})
+        self.assertEqual(request.location_state, "unconfirmed")
+        self.assertFalse(request.ban_id or request.ban_label or request.housenumber)
+
+    def test_anonymisation_erases_the_ban_address(self):
+        request = self._create_request(street="8 bd du Port")
+        request._anonymize("test")
+        self.assertFalse(request.street)
+        self.assertFalse(request.ban_id or request.ban_label or request.housenumber)
+        # the town and the rounded position stay for the figures
+        self.assertEqual(request.citycode, "80021")
+        self.assertEqual(request.latitude, 49.9)
