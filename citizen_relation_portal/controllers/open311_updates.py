@@ -107,17 +107,17 @@ class Open311UpdatesController(Open311Controller):
             "&",
             ("message_type", "=", "notification"),
             ("subtype_id", "=", stage_subtype.id),
-            # the public messages of the staff or of Open311 clients, as the
-            # requester's timeline shows them; never the requester's own
+            # the updates Open311 clients posted, public by nature; never the
+            # correspondence of the staff with the requester (a reply names
+            # them, answers what they wrote, holds their signed link), nor the
+            # requester's own messages
             "&",
             "&",
             "&",
             ("message_type", "in", PUBLIC_MESSAGE_TYPES),
             ("is_internal", "=", False),
             ("subtype_id.internal", "=", False),
-            "|",
             ("open311_api_client_id", "!=", False),
-            ("author_id.user_ids.share", "=", False),
         ]
         # sudo: the messages found are those of published requests, and
         # _update_values only gives their public text and status
