@@ -174,7 +174,28 @@ class TestAddressChannels(BanStandinMixin, CitizenPortalCase):
 
     def test_completion_tour_picks_the_suggestion_with_the_keyboard(self):
         """A visitor types "8 bd du Port", picks the suggestion with the arrow
-        key and Enter, and sends: the request carries the BAN id and position."""
+        key and Enter, and sends: the request carries the BAN id, the position
+        and the district of the town's map holding it."""
+        # the town's map: a district around the documentation's example
+        port = self.env["citizen.district"].create(
+            {
+                "name": "Quartier du Port",
+                "geometry": json.dumps(
+                    {
+                        "type": "Polygon",
+                        "coordinates": [
+                            [
+                                [2.28, 49.89],
+                                [2.30, 49.89],
+                                [2.30, 49.91],
+                                [2.28, 49.91],
+                                [2.28, 49.89],
+                            ]
+                        ],
+                    }
+                ),
+            }
+        )
         self.start_tour("/requests/new", "citizen_address_completion_tour")
         request = self._requests(contact_email="eve.adresse@example.org")
         self.assertEqual(len(request), 1)
@@ -183,6 +204,8 @@ class TestAddressChannels(BanStandinMixin, CitizenPortalCase):
         self.assertEqual(request.street, "8 Boulevard du Port")
         self.assertAlmostEqual(request.latitude, 49.897443, places=6)
         self.assertAlmostEqual(request.longitude, 2.290084, places=6)
+        self.assertEqual(request.district_id, port)
+        self.assertEqual(request.district, "Quartier du Port")
         # the browser asked our server, which asked the BAN with autocomplete
         self.assertTrue(
             any(call["autocomplete"] == "1" for call in self.ban.calls_to("/search"))
