@@ -160,7 +160,15 @@ class CitizenRequest(models.Model):
         for request in self.filtered("duplicate_of_id"):
             original = request.duplicate_of_id
             if request.partner_id:
-                original.message_subscribe(partner_ids=request.partner_id.ids)
+                # listed among the followers, but subscribed to the changes of
+                # stage only (an internal subtype: no email to them): the
+                # original's correspondence with its own requester is not
+                # theirs to read. They are told through their own request,
+                # which follows the original (_close_duplicates).
+                original.message_subscribe(
+                    partner_ids=request.partner_id.ids,
+                    subtype_ids=self._ref("citizen_relation.mt_request_stage").ids,
+                )
             original.message_post(
                 body=self.env._(
                     "%(reference)s was reported again as %(duplicate)s.",

@@ -161,10 +161,11 @@ class CitizenRequest(models.Model):
         )
         if partner == self.partner_id or partner in self.reporter_partner_ids:
             return partner
+        # not a follower of the thread: that would send them the requester's
+        # correspondence with the town (replies naming the requester, the
+        # requester's own emails). They get the town's status emails to them
+        # (_notify_reporters_of_stage) and nothing else.
         self.write({"reporter_partner_ids": [Command.link(partner.id)]})
-        # followers are subscribed to the comments only: the status emails
-        # they get are the town's (_notify_reporters_of_stage)
-        self.message_subscribe(partner_ids=partner.ids)
         self.message_post(
             body=self.env._(
                 "%(name)s reported this again and follows it.", name=partner.name

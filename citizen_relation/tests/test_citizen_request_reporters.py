@@ -43,7 +43,9 @@ class TestCitizenRequestReporters(CitizenRequestCommon):
         self.assertEqual(follower.name, "Gaston Leroy")
         self.assertEqual(follower.email, "gaston.leroy@example.com")
         self.assertIn(follower, self.original.reporter_partner_ids)
-        self.assertIn(follower, self.original.message_partner_ids)
+        # not a follower of the thread: the requester's correspondence is not
+        # theirs to read
+        self.assertNotIn(follower, self.original.message_partner_ids)
         self.assertEqual(self.original.reporter_count, 2)
         acknowledgement = self._mails_to(self.original, follower)
         self.assertEqual(len(acknowledgement), 1)
@@ -100,6 +102,51 @@ class TestCitizenRequestReporters(CitizenRequestCommon):
             lambda mail: "your request is now" in mail.subject
         )
         self.assertEqual(len(requester), 1, "the requester still gets theirs")
+
+    @freeze_time(NOW)
+    def test_follower_does_not_get_the_requester_correspondence(self):
+        """A resident who follows a request (or the requester of a duplicate
+        of it) used to be subscribed to its thread, and was emailed the
+        agents' replies to the requester, naming them."""
+        follower = self.original._add_reporter(
+            "Gaston Leroy", "gaston.leroy@example.com"
+        )
+        other = self.env["res.partner"].create(
+            {"name": "Henri Petit", "email": "henri.petit@example.com"}
+        )
+        duplicate = self.Request.create(
+            {
+                "title": "Trou dans la chaussée",
+                "category_id": self.category.id,
+                "channel": "web",
+                "partner_id": other.id,
+            }
+        )
+        duplicate.duplicate_of_id = self.original
+        self.original.with_user(self.user_agent).message_post(
+            body="Bonjour, nous passons demain devant chez vous.",
+            message_type="comment",
+            subtype_xmlid="mail.mt_comment",
+            partner_ids=self.partner_citizen.ids,
+        )
+        self.env.flush_all()
+        reply = self._request_mails(self.original).filtered(
+            lambda mail: "passons demain" in (mail.body_html or "")
+        )
+        self.assertTrue(reply, "the requester is emailed the reply")
+        self.assertIn(self.partner_citizen, reply.recipient_ids)
+        self.assertIn(other, self.original.message_partner_ids)
+        for partner in (follower, other):
+            self.assertNotIn(partner, reply.recipient_ids)
+            notified = self.env["mail.notification"].search(
+                [
+                    ("res_partner_id", "=", partner.id),
+                    ("mail_message_id.model", "=", "citizen.request"),
+                    ("mail_message_id.res_id", "=", self.original.id),
+                    ("mail_message_id.body", "ilike", "passons demain"),
+                ]
+            )
+            self.assertFalse(notified)
 
     @freeze_time(NOW)
     def test_closed_or_internal_requests_cannot_be_followed(self):
