@@ -45,11 +45,11 @@
             "citizen_relation_portal/static/src/js/citizen_request_form.js",
             "citizen_relation_portal/static/src/js/citizen_address_autocomplete.js",
             "citizen_relation_portal/static/src/js/citizen_request_map.js",
+            "citizen_relation_portal/static/src/js/citizen_request_nearby.js",
         ],
         "web.assets_backend": [
             "citizen_relation_portal/static/src/scss/citizen_map.scss",
             "citizen_relation_portal/static/src/views/citizen_map/*",
-            "citizen_relation_portal/static/src/js/citizen_request_nearby.js",
         ],
         "web.assets_tests": [
             "citizen_relation_portal/static/src/js/tours/*.js",

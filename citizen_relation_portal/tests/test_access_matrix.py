@@ -69,6 +69,32 @@ MODEL_RIGHTS = {
     "citizen.personal.data.export": table(
         **for_roles(("manager", "tech_manager"), "rwc")
     ),
+    # the town's map: every employee reads it, managers load it
+    "citizen.district": table(
+        **{
+            **for_roles(STAFF, "r"),
+            **for_roles(("manager", "tech_manager"), "rwcu"),
+        }
+    ),
+    "citizen.district.import": table(**for_roles(("manager", "tech_manager"), "rwc")),
+    # contractors and other authorities: agents see them and what was sent
+    # to them, managers configure them
+    "citizen.external.handler": table(
+        **for_roles(("agent_a", "agent_b", "leader"), "r"),
+        **for_roles(("manager", "tech_manager"), "rwcu"),
+    ),
+    "citizen.external.handler.service": table(
+        **for_roles(("agent_a", "agent_b", "leader"), "r"),
+        **for_roles(("manager", "tech_manager"), "rwcu"),
+    ),
+    "citizen.request.forward": table(
+        **for_roles(("agent_a", "agent_b", "leader"), "r"),
+        **for_roles(("manager", "tech_manager"), "rwcu"),
+    ),
+    "citizen.request.forward.update": table(
+        **for_roles(("agent_a", "agent_b", "leader"), "r"),
+        **for_roles(("manager", "tech_manager"), "rwcu"),
+    ),
     "citizen.api.client": table(
         **for_roles(("agent_a", "agent_b", "leader"), "r"),
         **for_roles(("manager", "tech_manager"), "rwcu"),
