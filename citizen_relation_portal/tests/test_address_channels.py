@@ -82,7 +82,8 @@ class TestAddressChannels(BanStandinMixin, CitizenPortalCase):
         response = self._submit(street="2 Rue de Strasbourg", ban_id="44109_5730_00002")
         self.assertEqual(response.status_code, 400)
         self.assertIn('id="street_error"', response.text)
-        self.assertIn("not in the town", response.text)
+        # the reason names the address found, in the website's language
+        self.assertIn("44000 Nantes", response.text)
         self.assertIn('aria-describedby="street_help street_error"', response.text)
         # what the visitor typed is kept
         self.assertIn('value="2 Rue de Strasbourg"', response.text)
@@ -128,7 +129,7 @@ class TestAddressChannels(BanStandinMixin, CitizenPortalCase):
         self.assertEqual(response.status_code, 400)
         [error] = response.json()
         self.assertEqual(error["code"], 400)
-        self.assertIn("not in the town", error["description"])
+        self.assertIn("44000 Nantes", error["description"])
         self.assertEqual(self.env["citizen.request"].search_count([]), count)
 
     def test_open311_records_when_the_service_fails(self):

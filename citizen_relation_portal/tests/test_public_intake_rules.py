@@ -81,13 +81,15 @@ class TestPublicIntakeRules(CitizenPortalCase):
         for scope in ("ip", "email", "api"):
             self.set_param(f"limit_{scope}_count", 10**6)
 
-    def _expected_reason(self, field, values):
-        """The reason the intake service itself gives for ``values``."""
+    def _expected_reason(self, field, values, lang="en_US"):
+        """The reason the intake service itself gives for ``values``, in
+        ``lang`` (the APIs answer in English, the form in the website's
+        language)."""
         data = {"title": "Hole", "description": "Deep hole", **values}
         with self.assertRaises(PublicValuesError) as caught:
-            self.env["citizen.request"].with_context(
-                lang="en_US"
-            )._prepare_public_values(data, "api")
+            self.env["citizen.request"].with_context(lang=lang)._prepare_public_values(
+                data, "api"
+            )
         return caught.exception.reasons[field]
 
     def _send_web(self, values):
@@ -165,10 +167,15 @@ class TestPublicIntakeRules(CitizenPortalCase):
         }
         Request = self.env["citizen.request"]
         count = Request.search_count([])
+        website_lang = self.env["website"].get_current_website().default_lang_id.code
         for rule, (field, inputs) in RULES.items():
-            # the connector's names are the request's fields
-            expected = self._expected_reason(field, inputs["connector"])
             for channel, values in inputs.items():
+                # the connector's names are the request's fields
+                expected = self._expected_reason(
+                    field,
+                    inputs["connector"],
+                    lang=website_lang if channel == "web" else "en_US",
+                )
                 with self.subTest(rule=rule, channel=channel):
                     self.assertEqual(senders[channel](values).get(field), expected)
         self.assertEqual(Request.search_count([]), count, "nothing was filed")
