@@ -582,13 +582,15 @@ class Open311Controller(http.Controller):
     def open311_post_request(self, fmt, **params):
         return self._handle(fmt, self._post_request, params)
 
-    def _post_request(self, params):
+    def _authenticate_client(self, params, action):
+        """The Open311 client whose ``api_key`` is given, within its limit of
+        posts; else the spec's error (403, or 400 with code 429)."""
         client = request.env["citizen.api.client"]._authenticate(
             self._get_param(params, "api_key"), "open311"
         )
         if not client:
             raise Open311Error(
-                403, "Invalid api_key received -- can't proceed with create_request."
+                403, f"Invalid api_key received -- can't proceed with {action}."
             )
         if not request.env["citizen.submission.throttle"]._check_and_record(
             {"api": str(client.id)}
@@ -598,6 +600,10 @@ class Open311Controller(http.Controller):
             raise Open311Error(
                 400, "Too many requests from this client, try again later", code=429
             )
+        return client
+
+    def _post_request(self, params):
+        client = self._authenticate_client(params, "create_request")
         self._check_jurisdiction(params)
         code = self._get_param(params, "service_code")
         if not code:

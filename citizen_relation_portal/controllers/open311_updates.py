@@ -217,19 +217,7 @@ class Open311UpdatesController(Open311Controller):
         return self._handle(fmt, self._post_update, params)
 
     def _post_update(self, params):
-        client = request.env["citizen.api.client"]._authenticate(
-            self._get_param(params, "api_key"), "open311"
-        )
-        if not client:
-            raise Open311Error(
-                403, "Invalid api_key received -- can't proceed with update."
-            )
-        if not request.env["citizen.submission.throttle"]._check_and_record(
-            {"api": str(client.id)}
-        ):
-            raise Open311Error(
-                400, "Too many requests from this client, try again later", code=429
-            )
+        client = self._authenticate_client(params, "update")
         self._check_jurisdiction(params)
         values = self._read_update(params)
         citizen_request = self._find_request_for_update(
