@@ -513,9 +513,9 @@ class Open311Controller(http.Controller):
             domain.append(("is_closed", "=", True))
         return domain
 
-    def _get_date_window(self, params):
-        """Domain of start_date and end_date: the last 90 days by default,
-        never more than 90 days."""
+    def _get_date_window(self, params, field="date_received"):
+        """Domain of start_date and end_date on ``field``: the last 90 days
+        by default, never more than 90 days."""
         start = self._get_param(params, "start_date")
         end = self._get_param(params, "end_date")
         end_dt = _parse_datetime(end, "end_date") if end else fields.Datetime.now()
@@ -528,7 +528,7 @@ class Open311Controller(http.Controller):
             raise Open311Error(400, "start_date must be before end_date")
         if end_dt - start_dt > timedelta(days=MAX_DAYS):
             raise Open311Error(400, f"The date range must not exceed {MAX_DAYS} days")
-        return [("date_received", ">=", start_dt), ("date_received", "<=", end_dt)]
+        return [(field, ">=", start_dt), (field, "<=", end_dt)]
 
     @http.route(
         "/open311/v2/requests/<string:service_request_id>.<any(json,xml):fmt>",

@@ -12,16 +12,14 @@ and the stage its status names. The client's update_id makes it idempotent.
 """
 
 import logging
-from datetime import timedelta
 
 from psycopg2 import IntegrityError
 
-from odoo import fields, http
+from odoo import http
 from odoo.http import request
 from odoo.tools import html2plaintext
 
 from .open311 import (
-    MAX_DAYS,
     MAX_RESULTS,
     Open311Controller,
     Open311Error,
@@ -64,26 +62,10 @@ class Open311UpdatesController(Open311Controller):
     def open311_updates(self, fmt, **params):
         return self._handle_read(fmt, self._get_updates, params)
 
-    def _get_update_window(self, params):
-        """start_date and end_date bound the date of the updates: the last
-        90 days by default, never more than 90 days."""
-        start = self._get_param(params, "start_date")
-        end = self._get_param(params, "end_date")
-        end_dt = _parse_datetime(end, "end_date") if end else fields.Datetime.now()
-        start_dt = (
-            _parse_datetime(start, "start_date")
-            if start
-            else end_dt - timedelta(days=MAX_DAYS)
-        )
-        if start_dt > end_dt:
-            raise Open311Error(400, "start_date must be before end_date")
-        if end_dt - start_dt > timedelta(days=MAX_DAYS):
-            raise Open311Error(400, f"The date range must not exceed {MAX_DAYS} days")
-        return [("date", ">=", start_dt), ("date", "<=", end_dt)]
-
     def _get_updates(self, params):
         self._check_jurisdiction(params)
-        window = self._get_update_window(params)
+        # the date of the updates: the last 90 days, never more than 90 days
+        window = self._get_date_window(params, "date")
         # GET methods are anonymous by specification: only requests of the
         # categories that publish them, in the website's company
         published = (
