@@ -36,6 +36,7 @@
         "report/citizen_request_channel_report_views.xml",
         "wizard/citizen_request_quick_entry_views.xml",
         "wizard/citizen_request_quick_entry_location_views.xml",
+        "wizard/citizen_request_missing_pieces_views.xml",
         "views/citizen_request_category_views.xml",
         "views/citizen_request_stage_views.xml",
         "views/mail_template_views.xml",

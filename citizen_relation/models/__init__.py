@@ -7,6 +7,7 @@ from . import citizen_request_reference
 from . import citizen_request_deadline
 from . import citizen_request_identity
 from . import citizen_request_acknowledgement
+from . import citizen_request_sve
 from . import citizen_request_duplicate
 from . import citizen_request_mail_gateway
 from . import citizen_request_open311

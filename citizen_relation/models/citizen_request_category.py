@@ -62,6 +62,38 @@ class CitizenRequestCategory(models.Model):
         help="How long the requester's personal data is kept after closure.",
     )
     company_id = fields.Many2one("res.company", index=True)
+    # Decision by silence (CRPA L.231-1 and following)
+    implicit_decision = fields.Selection(
+        [
+            ("none", "None: information request or report"),
+            ("acceptance", "Implicit acceptance"),
+            ("rejection", "Implicit rejection"),
+        ],
+        string="Decision by Silence",
+        default="none",
+        required=True,
+        help="What the town's silence is worth on a request of this category "
+        "(French code of relations between the public and the administration, "
+        "CRPA). Implicit acceptance: the rule (L.231-1), silence kept for the "
+        "delay below is worth acceptance. Implicit rejection: the exceptions "
+        "(L.231-4 and the decrees listing them), silence is worth rejection "
+        "and the requester may appeal. None: a report or a question that "
+        "calls for no decision. The acknowledgement and the receipt state the "
+        "date and, for a rejection, the appeal routes and delays.",
+    )
+    implicit_decision_delay = fields.Integer(
+        string="Delay of the Decision by Silence",
+        default=2,
+        help="Silence kept this long after the request is received (or, when "
+        "it was incomplete, after the missing pieces) is worth the decision. "
+        "Two months unless a text sets another delay.",
+    )
+    implicit_decision_delay_unit = fields.Selection(
+        [("months", "Months"), ("days", "Days")],
+        string="Unit of the Delay",
+        default="months",
+        required=True,
+    )
     request_count = fields.Integer(compute="_compute_request_count")
 
     _sql_constraints = [
@@ -101,6 +133,21 @@ class CitizenRequestCategory(models.Model):
         counts = {category.id: count for category, count in groups}
         for category in self:
             category.request_count = counts.get(category.id, 0)
+
+    @api.constrains("implicit_decision", "implicit_decision_delay")
+    def _check_implicit_decision_delay(self):
+        for category in self:
+            if (
+                category.implicit_decision != "none"
+                and category.implicit_decision_delay <= 0
+            ):
+                raise ValidationError(
+                    self.env._(
+                        "A decision by silence needs a delay: set the delay of "
+                        "category %s.",
+                        category.display_name,
+                    )
+                )
 
     @api.constrains("parent_id")
     def _check_parent_id(self):

@@ -40,6 +40,7 @@ MODEL_RIGHTS = {
     ),
     "citizen.request.channel.report": table(**for_roles(INTERNAL, "r")),
     "citizen.request.quick.entry": table(**for_roles(INTERNAL, "rwc")),
+    "citizen.request.missing.pieces": table(**for_roles(INTERNAL, "rwc")),
     "citizen.team": table(
         **for_roles(("agent_a", "agent_b"), "r"),
         leader="rw",
