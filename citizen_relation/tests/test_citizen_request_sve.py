@@ -81,9 +81,7 @@ class TestCitizenRequestSve(CitizenRequestCommon):
             and m.author_id == self.company.partner_id
         )
         self.assertTrue(messages, f"no email '{subject}' on {request.name}")
-        self.assertIn(
-            request.partner_id, messages.notification_ids.res_partner_id
-        )
+        self.assertIn(request.partner_id, messages.notification_ids.res_partner_id)
         return [" ".join(body.split()) for body in messages.mapped("body")]
 
     def _date(self, day):
