@@ -58,6 +58,12 @@ class CitizenRequest(models.Model):
     date_complete = fields.Datetime(
         string="Pieces Received on", readonly=True, copy=False
     )
+    days_suspended = fields.Integer(
+        readonly=True,
+        copy=False,
+        help="Days the delay of an implicit rejection was suspended for, by "
+        "the missing pieces received so far.",
+    )
 
     # ------------------------------------------------------------------
     # Date of the decision by silence
@@ -72,6 +78,7 @@ class CitizenRequest(models.Model):
         "date_incomplete",
         "date_complete",
         "date_pieces_deadline",
+        "days_suspended",
     )
     def _compute_date_implicit_decision(self):
         for request in self:
@@ -98,25 +105,26 @@ class CitizenRequest(models.Model):
 
     def _get_implicit_rejection_date(self):
         """Silence is worth rejection once the delay has run from receipt,
-        suspended while the missing pieces are awaited, at most for the time
-        given to send them (CRPA L.114-5). While they are awaited, the date
-        is the latest one: that of pieces that never come."""
+        suspended while missing pieces were awaited, each time at most for
+        the time given to send them (CRPA L.114-5). While they are awaited,
+        the date is the latest one: that of pieces that never come."""
         self.ensure_one()
         received = self._get_local_date(self.date_received or fields.Datetime.now())
         date = self._add_implicit_decision_delay(received)
-        if self.date_incomplete:
-            date += timedelta(days=self._get_suspended_days())
-        return date
+        days = self.days_suspended
+        if self.is_incomplete:
+            days += self._get_days_suspended_until(self.date_pieces_deadline)
+        return date + timedelta(days=days)
 
-    def _get_suspended_days(self):
-        """Days the delay of an implicit rejection was suspended for."""
+    def _get_days_suspended_until(self, day):
+        """Days of the current suspension if it ends on ``day``: from the day
+        the pieces were asked to ``day``, at most to their deadline."""
         self.ensure_one()
-        start = self._get_local_date(self.date_incomplete)
-        end = self.date_pieces_deadline
-        if self.date_complete and not self.is_incomplete:
-            received = self._get_local_date(self.date_complete)
-            end = min(end, received) if end else received
-        return max((end - start).days, 0) if end else 0
+        if not self.date_incomplete or not day:
+            return 0
+        if self.date_pieces_deadline:
+            day = min(day, self.date_pieces_deadline)
+        return max((day - self._get_local_date(self.date_incomplete)).days, 0)
 
     def _add_implicit_decision_delay(self, day):
         category = self.category_id
@@ -182,10 +190,17 @@ class CitizenRequest(models.Model):
     def action_pieces_received(self):
         """The missing pieces came: the request is complete, the delay runs
         again and the requester is told the new date."""
-        requests = self.filtered("is_incomplete")
-        requests.write({"is_incomplete": False, "date_complete": fields.Datetime.now()})
+        now = fields.Datetime.now()
         template = self._ref("citizen_relation.mail_template_request_complete")
-        for request in requests:
+        for request in self.filtered("is_incomplete"):
+            suspended = request._get_days_suspended_until(request._get_local_date(now))
+            request.write(
+                {
+                    "is_incomplete": False,
+                    "date_complete": now,
+                    "days_suspended": request.days_suspended + suspended,
+                }
+            )
             request._send_requester_email(template)
         return True
 

@@ -201,6 +201,15 @@ class TestCitizenRequestSve(CitizenRequestCommon):
         self.assertIn(self._date(date(2026, 5, 14)), body)
         self.assertIn("Télérecours citoyens", body)
 
+        # found incomplete again: the two suspensions add up
+        with freeze_time(datetime(2026, 3, 20, 9, 0)):
+            self._ask_pieces(request, date(2026, 4, 20))
+        self.assertEqual(request.date_implicit_decision, date(2026, 6, 14))
+        with freeze_time(datetime(2026, 3, 25, 9, 0)):
+            request.action_pieces_received()
+        self.assertEqual(request.days_suspended, 15)
+        self.assertEqual(request.date_implicit_decision, date(2026, 5, 19))
+
     @freeze_time(NOW)
     def test_receipt_carries_the_mentions(self):
         """The counter receipt states what the acknowledgement states."""
