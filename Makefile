@@ -5,7 +5,7 @@ SHELL := /bin/bash
 .DEFAULT_GOAL := help
 
 DB ?= citizen_test
-MODULES ?= citizen_relation,citizen_relation_routing,citizen_relation_portal
+MODULES ?= citizen_relation,citizen_relation_routing,citizen_relation_portal,citizen_relation_franceconnect
 TESTS ?=
 INSTALL_DB ?= citizen_install_en
 

@@ -1,7 +1,8 @@
-"""Packaging of the three addons.
+"""Packaging of the four addons.
 
 ``pip install .`` installs them as ``odoo.addons.citizen_relation``,
-``odoo.addons.citizen_relation_routing`` and ``odoo.addons.citizen_relation_portal``
+``odoo.addons.citizen_relation_routing``, ``odoo.addons.citizen_relation_portal``
+and ``odoo.addons.citizen_relation_franceconnect``
 next to an Odoo 18.0 installed in the same environment, with their data files
 (XML, CSV, translations, static assets). Each addon's version is its manifest's.
 """
@@ -12,7 +13,12 @@ from pathlib import Path
 from setuptools import setup
 
 HERE = Path(__file__).parent
-ADDONS = ["citizen_relation", "citizen_relation_routing", "citizen_relation_portal"]
+ADDONS = [
+    "citizen_relation",
+    "citizen_relation_routing",
+    "citizen_relation_portal",
+    "citizen_relation_franceconnect",
+]
 
 
 def manifest(addon):

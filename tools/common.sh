@@ -8,7 +8,7 @@ VENV="${VENV:-$ROOT/.venv}"
 BUILD="$ROOT/.build"
 CACHE="${XDG_CACHE_HOME:-$HOME/.cache}/citizen-relation"
 ODOO_CONF="$BUILD/odoo.conf"
-MODULES="citizen_relation,citizen_relation_routing,citizen_relation_portal"
+MODULES="citizen_relation,citizen_relation_routing,citizen_relation_portal,citizen_relation_franceconnect"
 ODOO_ARCHIVE_URL="${ODOO_ARCHIVE_URL:-https://nightly.odoo.com/18.0/nightly/src/odoo_18.0.latest.tar.gz}"
 
 say() { printf '\033[1m==> %s\033[0m\n' "$*"; }

@@ -2,8 +2,9 @@
 # Install the addons the way an integrator first tries them: from the wheels
 # (tools/wheels.sh installs them into .build/wheel-venv), into a new database
 # in English (no --load-language), with demo data, as
-# `odoo-bin -i citizen_relation_portal` or the Apps menu does. Odoo's
-# addons_path holds only Odoo's own folders: the addons come from the wheels.
+# `odoo-bin -i citizen_relation_portal,citizen_relation_franceconnect` or the
+# Apps menu does. Odoo's addons_path holds only Odoo's own folders: the addons
+# come from the wheels.
 # Fails if Odoo fails or if an addon is not installed afterwards.
 # WITHOUT_DEMO=1 checks the install without demo data instead. The database
 # is dropped at the end.
@@ -30,10 +31,10 @@ if db_exists "$db"; then
     dropdb --force "$db"
 fi
 rm -rf "$BUILD/data/filestore/$db"
-say "Installing citizen_relation_portal from the wheels $what into a new English database $db"
+say "Installing citizen_relation_portal and citizen_relation_franceconnect from the wheels $what into a new English database $db"
 "$plain/bin/python" "$src/odoo-bin" -c "$ODOO_CONF" \
     --addons-path="$src/odoo/addons,$src/addons" \
-    -d "$db" -i citizen_relation_portal "${demo_args[@]}" --stop-after-init \
+    -d "$db" -i citizen_relation_portal,citizen_relation_franceconnect "${demo_args[@]}" --stop-after-init \
     --log-level=warn ||
     die "Installing the addons $what into the English database $db failed (see the log above)."
 for module in ${MODULES//,/ }; do

@@ -25,7 +25,12 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-ADDONS = ("citizen_relation", "citizen_relation_portal", "citizen_relation_routing")
+ADDONS = (
+    "citizen_relation",
+    "citizen_relation_franceconnect",
+    "citizen_relation_portal",
+    "citizen_relation_routing",
+)
 SECURITY_MD = ROOT / "SECURITY.md"
 ROUTES_TITLE = "## Public routes"
 SUDO_TITLE = "## sudo() in the code"

@@ -18,7 +18,7 @@ same_tests=()
 if [ -z "$paths" ]; then
     # tests/ holds the benchmark and load tools, no test: a test file put
     # there belongs to no addon, and the check below reports it.
-    paths="citizen_relation citizen_relation_routing citizen_relation_portal tests"
+    paths="citizen_relation citizen_relation_routing citizen_relation_portal citizen_relation_franceconnect tests"
     same_tests=(--same-tests-as-odoo="$BUILD/odoo-runner-tests.txt")
 fi
 

@@ -2,8 +2,8 @@
 # Run every test of the addons through Odoo's own runner, as integrators and
 # the OCA do, on a fresh database:
 #
-#   odoo-bin -d <db> -i citizen_relation_portal,citizen_relation_routing \
-#       --test-enable --test-tags /citizen_relation,/citizen_relation_routing,/citizen_relation_portal \
+#   odoo-bin -d <db> -i citizen_relation_portal,citizen_relation_routing,citizen_relation_franceconnect \
+#       --test-enable --test-tags /citizen_relation,/citizen_relation_routing,/citizen_relation_portal,/citizen_relation_franceconnect \
 #       --stop-after-init
 #
 # then check Odoo's last word, "N failed, M error(s) of T tests when loading
@@ -23,7 +23,7 @@ log="$BUILD/test_odoo-$db.log"
 tags="/${MODULES//,/,/}"
 # Only the top addons are named, as an integrator would: Odoo installs the
 # core with them.
-top_modules="citizen_relation_portal,citizen_relation_routing"
+top_modules="citizen_relation_portal,citizen_relation_routing,citizen_relation_franceconnect"
 # The issue's command as it is, on an English database: the demo data loads
 # French for its partners itself, and the tests about French load it.
 extra_args="${TEST_ODOO_ARGS-}"
@@ -62,7 +62,7 @@ read -r failed errors total < <(
 
 # What pytest collects from the same addons, on the database just installed.
 "$VENV/bin/python" -m pytest citizen_relation citizen_relation_routing \
-    citizen_relation_portal tests --collect-only -q \
+    citizen_relation_portal citizen_relation_franceconnect tests --collect-only -q \
     --odoo-config="$ODOO_CONF" --odoo-database="$db" --odoo-log-level=error \
     -p no:cacheprovider --same-tests-as-odoo="$expected" >"$BUILD/odoo-runner-collect.log" 2>&1 ||
     die "pytest and Odoo's runner see different tests (see $BUILD/odoo-runner-collect.log)."

@@ -2,7 +2,7 @@
 # Build one wheel per addon as the OCA publishes them (odoo-addon-<name>, built
 # by whool from the addon's pyproject.toml, version from its manifest and the
 # commits since it changed), into .build/dist. Then prove they install: a new,
-# plain virtualenv (.build/wheel-venv) gets the three wheels (pip --no-deps:
+# plain virtualenv (.build/wheel-venv) gets the four wheels (pip --no-deps:
 # Odoo itself is not on PyPI), and Odoo 18 started from it, with only Odoo's
 # own folders in addons_path, must find each addon in the wheels' odoo/addons/
 # folder with every file git tracks. tools/install_check.sh then installs the
@@ -74,4 +74,4 @@ for name in addons:
         sys.exit(f"Odoo does not see {name} from the wheel as installable")
     print(f"{name} {manifest['version']}: {path}")
 PY
-say "The three wheels build and install: $(cd "$dist" && echo *.whl)"
+say "The four wheels build and install: $(cd "$dist" && echo *.whl)"
