@@ -14,6 +14,9 @@ PNG per screen. It stops the server and the browser it started.
 
 import argparse
 import base64
+import hashlib
+import http.server
+import io
 import json
 import os
 import shutil
@@ -22,6 +25,7 @@ import socket
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import urllib.request
 from pathlib import Path
@@ -282,6 +286,140 @@ def screens(db):
             "Rapport d'égalité des canaux",
         ),
     ]
+
+
+# ---------------------------------------------------------------------------
+# Map tiles: the machine taking the screenshots may be offline, so the maps
+# take their tiles from a local stand-in drawing a plain street-like plan
+# (not a real place), credited as such on the screenshots.
+# ---------------------------------------------------------------------------
+
+TILE_PARAMS = {
+    "citizen_relation_portal.map_tile_url": "{base}/{{z}}/{{x}}/{{y}}.png",
+    "citizen_relation_portal.map_attribution": "Fond de plan fictif (captures d'écran)",
+}
+TILE = 256
+BLOCK = 96  # pixels between two streets, at every zoom
+
+
+def _noise(*values):
+    digest = hashlib.sha256(":".join(map(str, values)).encode()).digest()
+    return digest[0] / 255
+
+
+def draw_tile(z, x, y):
+    """A 256 px PNG of a town plan: blocks, streets continuing from tile to
+    tile (drawn from the absolute pixel position), a few parks."""
+    from PIL import Image, ImageDraw
+
+    image = Image.new("RGB", (TILE, TILE), (242, 239, 233))
+    draw = ImageDraw.Draw(image)
+    left, top = x * TILE, y * TILE
+    first_col, first_row = left // BLOCK - 1, top // BLOCK - 1
+    for col in range(first_col, first_col + TILE // BLOCK + 3):
+        for row in range(first_row, first_row + TILE // BLOCK + 3):
+            x0, y0 = col * BLOCK - left, row * BLOCK - top
+            if _noise(z, col, row, "park") > 0.85:
+                fill = (205, 235, 190)
+            elif _noise(z, col, row, "built") > 0.5:
+                fill = (224, 219, 211)
+            else:
+                continue
+            draw.rectangle([x0 + 10, y0 + 10, x0 + BLOCK - 10, y0 + BLOCK - 10], fill)
+    for col in range(first_col, first_col + TILE // BLOCK + 3):
+        major = _noise(z, col, "col") > 0.75
+        width = 10 if major else 6
+        px = col * BLOCK - left
+        draw.rectangle(
+            [px - width // 2 - 1, 0, px + width // 2 + 1, TILE], (200, 196, 190)
+        )
+        draw.rectangle(
+            [px - width // 2, 0, px + width // 2, TILE],
+            (250, 236, 170) if major else (255, 255, 255),
+        )
+    for row in range(first_row, first_row + TILE // BLOCK + 3):
+        major = _noise(z, row, "row") > 0.75
+        width = 10 if major else 6
+        py = row * BLOCK - top
+        draw.rectangle(
+            [0, py - width // 2 - 1, TILE, py + width // 2 + 1], (200, 196, 190)
+        )
+        draw.rectangle(
+            [0, py - width // 2, TILE, py + width // 2],
+            (250, 236, 170) if major else (255, 255, 255),
+        )
+    out = io.BytesIO()
+    image.save(out, "PNG")
+    return out.getvalue()
+
+
+class TileHandler(http.server.BaseHTTPRequestHandler):
+    def do_GET(self):  # noqa: N802 - the standard library's name
+        try:
+            z, x, y = (
+                int(part)
+                for part in self.path.strip("/").removesuffix(".png").split("/")
+            )
+        except ValueError:
+            self.send_error(404)
+            return
+        body = draw_tile(z, x, y)
+        self.send_response(200)
+        self.send_header("Content-Type", "image/png")
+        self.send_header("Content-Length", str(len(body)))
+        self.send_header("Cache-Control", "max-age=3600")
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *args):
+        pass
+
+
+def start_tile_server():
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), TileHandler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server, f"http://127.0.0.1:{server.server_port}"
+
+
+def get_params(db, keys):
+    out = subprocess.run(
+        [
+            "psql",
+            "-d",
+            db,
+            "-tAc",
+            "SELECT key, value FROM ir_config_parameter WHERE key IN ({})".format(
+                ", ".join(f"'{key}'" for key in keys)
+            ),
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return dict(line.split("|", 1) for line in out.stdout.splitlines() if "|" in line)
+
+
+def set_params(db, values, previous):
+    """Set the parameters ``values`` (None: remove); ``previous`` is what
+    they were."""
+    for key, value in values.items():
+        quoted_key = key.replace("'", "''")
+        if value is None:
+            psql(db, f"DELETE FROM ir_config_parameter WHERE key = '{quoted_key}'")
+            continue
+        quoted = value.replace("'", "''")
+        if key in previous:
+            psql(
+                db,
+                f"UPDATE ir_config_parameter SET value = '{quoted}'"
+                f" WHERE key = '{quoted_key}'",
+            )
+        else:
+            psql(
+                db,
+                "INSERT INTO ir_config_parameter (key, value, create_date, write_date)"
+                f" VALUES ('{quoted_key}', '{quoted}', now(), now())",
+            )
 
 
 def free_port():
@@ -545,6 +683,13 @@ def main():
     base = f"http://127.0.0.1:{port}"
     log = open(ROOT / ".build" / "screenshots.log", "w")  # noqa: SIM115
     server = browser = None
+    tiles, tiles_url = start_tile_server()
+    previous = get_params(args.db, TILE_PARAMS)
+    set_params(
+        args.db,
+        {key: value.format(base=tiles_url) for key, value in TILE_PARAMS.items()},
+        previous,
+    )
     try:
         server = start_odoo(args.db, port, log)
         sessions = {}
@@ -570,6 +715,12 @@ def main():
             browser.close()
         stop(server)
         log.close()
+        set_params(
+            args.db,
+            {key: previous.get(key) for key in TILE_PARAMS},
+            get_params(args.db, TILE_PARAMS),
+        )
+        tiles.shutdown()
 
 
 if __name__ == "__main__":

@@ -104,6 +104,14 @@ class CitizenRequest(models.Model):
             ban_id = ""
         query = self._citizen_address_query(vals)
         has_position = bool(vals.get("latitude") or vals.get("longitude"))
+        if (
+            not query
+            and vals.get("latitude")
+            and vals.get("longitude")
+            and settings["url"]
+            and not self.env.context.get("install_module")
+        ):
+            return self._citizen_reverse_values(vals, settings)
         if not query or self.env.context.get("install_module"):
             # data files (demo) are not sent to the service while installing
             vals["location_state"] = (
@@ -129,6 +137,29 @@ class CitizenRequest(models.Model):
             # a position given by the citizen's device or pin is more precise
             del located["latitude"], located["longitude"]
         vals.update(located)
+        return vals
+
+    @api.model
+    def _citizen_reverse_values(self, vals, settings):
+        """``vals`` of a position without an address (a device's position, an
+        Open311 lat/long, a connector), completed with the town's address
+        nearest to it. The position stays as given. When the service fails,
+        the location is unconfirmed (tried again later); when no address of
+        the town is near, the position alone is the location."""
+        Service = self.env["citizen.address.service"]
+        try:
+            results = Service._ban_reverse(
+                vals["latitude"], vals["longitude"], town_only=False
+            )
+        except BanUnavailable as e:
+            _logger.info("Position not given an address, kept as is: %s", e)
+            vals.update(location_state="unconfirmed", ban_id=False)
+            return vals
+        vals["location_state"] = "confirmed"
+        if results and Service._ban_is_town_citycode(results[0]["citycode"], settings):
+            located = self._citizen_location_values(results[0], picked=True)
+            del located["latitude"], located["longitude"]
+            vals.update(located)
         return vals
 
     @api.model
@@ -249,8 +280,9 @@ class CitizenRequest(models.Model):
             located = self._citizen_locate_values(vals, refuse=False)
             if located["location_state"] != "confirmed":
                 continue
-            # the address the citizen typed stays as it was
-            located.pop("street", None)
+            if citizen_request.street:
+                # the address the citizen typed stays as it was
+                located.pop("street", None)
             citizen_request.write(located)
 
     def action_citizen_locate(self):

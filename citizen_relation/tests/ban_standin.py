@@ -58,6 +58,11 @@ ELSEWHERE_FEATURE = {
     },
 }
 SLOW_SECONDS = 3
+# positions (latitude as sent, 6 decimals) whose /reverse fails
+REVERSE_TOO_MANY = "45.000001"
+REVERSE_DOWN = "45.000003"
+# a position with no address near it (fields, woods)
+REVERSE_NOTHING = "45.000004"
 
 
 def _with_score(feature, score):
@@ -93,6 +98,12 @@ class BanStandin:
 
     def answer(self, path, params):
         if path == "/reverse":
+            if params["lat"] == REVERSE_TOO_MANY:
+                return "429 Too Many Requests", {"code": 429, "message": "Too many"}
+            if params["lat"] == REVERSE_DOWN:
+                return "503 Service Unavailable", b"<html>down</html>"
+            if params["lat"] == REVERSE_NOTHING:
+                return "200 OK", self.collection([], params)
             lat, lon = float(params["lat"]), float(params["lon"])
             near_port = abs(lat - 49.897443) < 0.01 and abs(lon - 2.290084) < 0.01
             feature = PORT_FEATURE if near_port else ELSEWHERE_FEATURE

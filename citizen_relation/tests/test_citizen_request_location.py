@@ -58,9 +58,51 @@ class TestCitizenRequestLocation(BanStandinMixin, CitizenRequestCommon):
     def test_no_address_no_call(self):
         request = self._create_request()
         self.assertEqual(request.location_state, "none")
-        request = self._create_request(latitude=49.9, longitude=2.3)
-        self.assertEqual(request.location_state, "confirmed")
         self.assertFalse(self.ban.calls)
+
+    def test_position_without_address_gets_the_nearest_town_address(self):
+        """A device's position, an Open311 lat/long without address_string,
+        a connector: the address comes from /reverse; the position stays."""
+        request = self._create_request(latitude=49.8976, longitude=2.2903)
+        self.assertEqual(request.location_state, "confirmed")
+        self.assertEqual(request.ban_id, PORT_ID)
+        self.assertEqual(request.street, "8 Boulevard du Port")
+        self.assertEqual((request.zip, request.city), ("80000", "Amiens"))
+        self.assertEqual((request.latitude, request.longitude), (49.8976, 2.2903))
+        [params] = self.ban.calls_to("/reverse")
+        self.assertEqual((params["lat"], params["lon"]), ("49.897600", "2.290300"))
+        # cached: the same position does not ask again
+        self._create_request(latitude=49.8976, longitude=2.2903)
+        self.assertEqual(len(self.ban.calls_to("/reverse")), 1)
+        self.assertFalse(self.ban.calls_to("/search"))
+
+    def test_position_elsewhere_or_far_from_any_address_keeps_the_position(self):
+        for latitude, longitude in ((47.218, -1.5536), (45.000004, 2.3)):
+            with self.subTest(latitude=latitude):
+                request = self._create_request(latitude=latitude, longitude=longitude)
+                self.assertEqual(request.location_state, "confirmed")
+                self.assertFalse(request.street or request.ban_id or request.city)
+                self.assertEqual(request.latitude, latitude)
+
+    def test_reverse_failures_record_the_position_unconfirmed_then_retry(self):
+        # a 429, a server down (a slow answer is not tested: Odoo's tests
+        # raise every timeout under 10 s to 10 s)
+        for latitude in (45.000001, 45.000003):
+            with self.subTest(latitude=latitude):
+                request = self._create_request(latitude=latitude, longitude=2.3)
+                self.assertEqual(request.location_state, "unconfirmed")
+                self.assertEqual((request.latitude, request.longitude), (latitude, 2.3))
+                self.assertFalse(request.street or request.ban_id)
+        # the position is moved to the port (as an agent would): the job
+        # gives it its address
+        request.write({"latitude": 49.8976, "longitude": 2.2903})
+        self.env.ref(
+            "citizen_relation.ir_cron_locate_unconfirmed"
+        ).sudo().method_direct_trigger()
+        request.invalidate_recordset()
+        self.assertEqual(request.location_state, "confirmed")
+        self.assertEqual(request.street, "8 Boulevard du Port")
+        self.assertEqual(request.ban_id, PORT_ID)
 
     def test_address_of_another_town_is_refused_where_the_sender_is_told(self):
         for values in (

@@ -90,7 +90,9 @@ class CitizenRequestNearby(http.Controller):
         methods=["POST"],
         sitemap=False,
     )
-    def citizen_request_follow(self, request_id, name="", email="", **kw):
+    def citizen_request_follow(
+        self, request_id, name="", email="", pending_token=None, **kw
+    ):
         name = clean_text(name or "")[:200]
         email = clean_text(email or "")[:200]
         normalized = email_normalize(email)
@@ -142,4 +144,14 @@ class CitizenRequestNearby(http.Controller):
             citizen_request._add_reporter(name, normalized)
         except UserError as e:
             return self._render_follow(error=str(e), status=400)
+        if pending_token:
+            # sudo: the form its sender held while choosing, found by the
+            # token only they received; following it, they file nothing
+            pending = (
+                request.env["citizen.request.pending.submission"]
+                .sudo()
+                ._find(pending_token)
+            )
+            if pending and not pending.request_id:
+                pending.unlink()
         return self._render_follow(citizen_request=citizen_request)

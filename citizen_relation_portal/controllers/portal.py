@@ -5,6 +5,9 @@ from odoo.exceptions import AccessError, MissingError
 from odoo.http import content_disposition, request
 from odoo.tools import consteq, email_normalize, plaintext2html
 
+from odoo.addons.citizen_relation.models.citizen_address_service import (
+    CitizenAddressOutsideTown,
+)
 from odoo.addons.portal.controllers.portal import CustomerPortal
 from odoo.addons.portal.controllers.portal import pager as portal_pager
 
@@ -239,6 +242,102 @@ class CitizenRequestPortal(CustomerPortal):
         # signed link) writes on their own request
         post_photos(request_sudo, photos, body, author_values)
         return request.redirect(url)
+
+    @http.route(
+        "/my/requests/<int:request_id>/location",
+        type="http",
+        auth="public",
+        website=True,
+        methods=["POST"],
+    )
+    def portal_locate_citizen_request(
+        self,
+        request_id,
+        access_token=None,
+        street="",
+        zip="",  # noqa: A002 - the form's field
+        city="",
+        ban_id="",
+        latitude="",
+        longitude="",
+        **kw,
+    ):
+        """The requester gives or corrects the place of their open request
+        (when the town asks "where exactly?"), located as on the form."""
+        try:
+            request_sudo = self._document_check_access(
+                "citizen.request", request_id, access_token
+            )
+        except (AccessError, MissingError):
+            return request.redirect("/my")
+
+        def back(outcome):
+            query = f"place={outcome}"
+            if access_token:
+                return request.redirect(
+                    request_sudo.get_portal_url(
+                        query_string=f"&{query}", anchor="citizen_request_place"
+                    )
+                )
+            return request.redirect(
+                f"/my/requests/{request_sudo.id}?{query}#citizen_request_place"
+            )
+
+        if request_sudo.is_closed or not self._is_citizen_requester(
+            request_sudo, access_token
+        ):
+            return back("refused")
+        street = clean_text(street or "")[:200]
+        if not street:
+            return back("missing")
+        vals = {
+            "street": street,
+            "zip": clean_text(zip or "")[:16] or False,
+            "city": clean_text(city or "")[:100] or False,
+            "ban_id": clean_text(ban_id or "")[:40] or False,
+            # the address given now is the place: a former position goes
+            "latitude": False,
+            "longitude": False,
+        }
+        try:
+            position = (
+                request_sudo._parse_public_coordinates(latitude, longitude)
+                if latitude and longitude
+                else None
+            )
+        except ValueError:
+            # an invalid position is left out: the address is located
+            position = None
+        if position:
+            vals["latitude"], vals["longitude"] = position
+        try:
+            located = request_sudo._citizen_locate_values(vals, refuse=True)
+        except CitizenAddressOutsideTown:
+            return back("outside")
+        # access was checked above: the requester (or the holder of the
+        # signed link) gives the place of their own open request; only the
+        # location fields are written
+        request_sudo.write(
+            {
+                name: value
+                for name, value in located.items()
+                if name in request_sudo._get_portal_location_fields()
+            }
+        )
+        user = request.env.user
+        author_values = (
+            request_sudo._get_portal_guest_author_values()
+            if user._is_public()
+            else {"author_id": user.partner_id.id}
+        )
+        place = " ".join(p for p in (street, vals["zip"], vals["city"]) if p)
+        request_sudo.message_post(
+            body=plaintext2html(request.env._("The place of the request: %s", place)),
+            **author_values,
+            message_type="comment",
+            subtype_xmlid="mail.mt_comment",
+        )
+        return back("saved")
 
     # ------------------------------------------------------------------
     # The account's email address

@@ -219,6 +219,19 @@ class CitizenRequestForm(http.Controller):
         if form.get("ban_id") and vals.get("street"):
             # the suggestion picked: checked against the BAN when created
             vals["ban_id"] = form["ban_id"][:40]
+        if post.get("nearby_offered") != "1":
+            # the script did not offer the requests reported nearby
+            try:
+                offer = self._offer_nearby(form, vals, photos)
+            except CitizenAddressOutsideTown as error:
+                return self._render_form(
+                    form, errors={"street": error.args[0]}, status=400
+                )
+            if offer:
+                return offer
+        return self._file(form, vals, photos)
+
+    def _file(self, form, vals, photos):
         try:
             citizen_request = self._create_citizen_request(vals, photos)
         except CitizenAddressOutsideTown as error:
@@ -227,3 +240,80 @@ class CitizenRequestForm(http.Controller):
             "citizen_relation_portal.request_form_success",
             {"citizen_request": citizen_request},
         )
+
+    # ------------------------------------------------------------------
+    # Already reported nearby, without the script
+    # ------------------------------------------------------------------
+
+    def _get_pending_model(self):
+        # sudo: visitors hold their own form under a random token that only
+        # they received; citizen.request.pending.submission is read by token
+        return request.env["citizen.request.pending.submission"].sudo()
+
+    def _offer_nearby(self, form, vals, photos):
+        """The page offering the open requests of the category reported near
+        the position given (or found for the address typed), with the form
+        and its photos held on the server; None when there is none."""
+        Request = self._get_request_model()
+        category = Request.env["citizen.request.category"].browse(
+            vals.get("category_id") or []
+        )
+        if vals.get("latitude") and vals.get("longitude"):
+            latitude, longitude = vals["latitude"], vals["longitude"]
+        else:
+            # cached: filing the request finds the same location again
+            located = Request._citizen_locate_values(vals)
+            latitude, longitude = located.get("latitude"), located.get("longitude")
+        if not (category and latitude and longitude):
+            return None
+        nearby = Request._get_nearby_public_values(category, latitude, longitude)
+        if not nearby:
+            return None
+        pending = self._get_pending_model()._hold(form, photos)
+        return request.render(
+            "citizen_relation_portal.request_nearby_page",
+            {
+                "nearby": nearby,
+                "pending_token": pending.token,
+                "form": form,
+                "photo_count": len(photos),
+            },
+        )
+
+    @http.route(
+        "/requests/new/file",
+        type="http",
+        auth="public",
+        website=True,
+        methods=["POST"],
+        sitemap=False,
+    )
+    def citizen_request_form_file_held(self, pending_token=None, **post):
+        """File the form held while the requests nearby were offered. A second
+        click shows the request the first one filed."""
+        pending = self._get_pending_model()._find(pending_token)
+        if not pending:
+            return self._render_form(
+                general_error=request.env._(
+                    "This form is no longer kept (after a day, or once you chose"
+                    " to follow a request already reported). Please fill it in"
+                    " again."
+                ),
+                status=404,
+            )
+        if pending.request_id:
+            return request.render(
+                "citizen_relation_portal.request_form_success",
+                {"citizen_request": pending.request_id},
+            )
+        form = dict(pending.form_values or {})
+        errors, vals = self._validate_form(form)
+        if errors:
+            return self._render_form(form, errors=errors, status=400)
+        if form.get("ban_id") and vals.get("street"):
+            vals["ban_id"] = form["ban_id"][:40]
+        response = self._file(form, vals, pending._get_photos())
+        citizen_request = (response.qcontext or {}).get("citizen_request")
+        if citizen_request:
+            pending._set_filed(citizen_request)
+        return response

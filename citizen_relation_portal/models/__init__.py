@@ -17,3 +17,4 @@ from . import res_config_settings
 from . import citizen_request_nearby
 from . import res_company
 from . import res_config_settings_website
+from . import citizen_request_pending

@@ -27,3 +27,5 @@ from . import test_open311_updates
 from . import test_work_link
 from . import test_address_routes
 from . import test_address_channels
+from . import test_nearby_without_script
+from . import test_portal_location

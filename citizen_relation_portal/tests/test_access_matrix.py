@@ -102,6 +102,7 @@ MODEL_RIGHTS = {
     ),
     # the anti-flood counters are only written by the public routes (sudo)
     "citizen.submission.throttle": table(),
+    "citizen.request.pending.submission": table(),
     "citizen.request.category.attribute": table(
         **for_roles(("agent_a", "agent_b", "leader", "technician"), "r"),
         **for_roles(("manager", "tech_manager"), "rwcu"),

@@ -38,6 +38,8 @@ publicWidget.registry.CitizenRequestNearby = publicWidget.Widget.extend({
         const lat = this._value("input[name='latitude']").replace(",", ".");
         const lon = this._value("input[name='longitude']").replace(",", ".");
         if (!category || !lat || !lon || isNaN(lat) || isNaN(lon)) {
+            // the server looks for them with the address typed
+            this._setOffered(false);
             this._show([]);
             return;
         }
@@ -46,6 +48,7 @@ publicWidget.registry.CitizenRequestNearby = publicWidget.Widget.extend({
             return;
         }
         this._lastQuery = query;
+        this._setOffered(false);
         try {
             const response = await fetch(`/requests/nearby?${query}`, {
                 headers: { Accept: "application/json" },
@@ -53,9 +56,18 @@ publicWidget.registry.CitizenRequestNearby = publicWidget.Widget.extend({
             const data = response.ok ? await response.json() : { requests: [] };
             if (query === this._lastQuery) {
                 this._show(data.requests || []);
+                // offered here: the server files the form without asking again
+                this._setOffered(response.ok);
             }
         } catch {
             this._show([]);
+        }
+    },
+
+    _setOffered(offered) {
+        const input = this.el.querySelector("input[name='nearby_offered']");
+        if (input) {
+            input.value = offered ? "1" : "";
         }
     },
 
