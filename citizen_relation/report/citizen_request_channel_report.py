@@ -279,8 +279,7 @@ class CitizenRequestChannelReport(models.Model):
         cr.execute("SELECT to_regclass(%s) IS NULL", [STAT])
         created = cr.fetchone()[0]
         key = "year integer, channel varchar, company_id integer"
-        cr.execute(
-            f"""
+        ddl = f"""
             CREATE TABLE IF NOT EXISTS {STAT} (
                 {key}, request_count integer NOT NULL,
                 acknowledged_count integer NOT NULL,
@@ -309,11 +308,11 @@ class CitizenRequestChannelReport(models.Model):
                     DELETE FROM {HIST};
                     DELETE FROM {OPEN};
                     {
-                CONTRIBUTION.format(
-                    changes=f"SELECT 1 AS sign, {REQUEST_COLUMNS} FROM citizen_request",
-                    ratings_of_changes="",
-                )
-            };
+            CONTRIBUTION.format(
+                changes=f"SELECT 1 AS sign, {REQUEST_COLUMNS} FROM citizen_request",
+                ratings_of_changes="",
+            )
+        };
                 END $$;
             CREATE OR REPLACE FUNCTION citizen_request_channel_compact()
                 RETURNS void LANGUAGE plpgsql AS $$
@@ -339,7 +338,7 @@ class CitizenRequestChannelReport(models.Model):
                     HAVING SUM(n) <> 0;
                 END $$;
             """
-        )
+        cr.execute(SQL(ddl))
         compared = (
             "channel, company_id, stage_id, is_closed, date_received,"
             " date_acknowledged, date_closed, date_deadline"
@@ -396,8 +395,7 @@ class CitizenRequestChannelReport(models.Model):
         }
         for (table, event, referencing), body in triggers.items():
             name = f"{table}_channel_stat_{event}"
-            cr.execute(
-                f"""
+            trigger = f"""
                 CREATE OR REPLACE FUNCTION {name}() RETURNS trigger
                     LANGUAGE plpgsql AS $$
                     BEGIN
@@ -409,7 +407,7 @@ class CitizenRequestChannelReport(models.Model):
                     REFERENCING {referencing}
                     FOR EACH STATEMENT EXECUTE FUNCTION {name}();
                 """
-            )
+            cr.execute(SQL(trigger))
         if created:
             # a new database, or one upgraded from a version without totals
             self._rebuild_aggregates()
