@@ -1,4 +1,5 @@
-from datetime import date, datetime
+import random
+from datetime import date, datetime, timedelta
 
 from freezegun import freeze_time
 
@@ -8,8 +9,7 @@ from odoo.tests.common import JsonRpcException
 from .common import NOW, CitizenRequestCommon
 
 
-@tagged("post_install", "-at_install")
-class TestCitizenRequestChannelReport(CitizenRequestCommon):
+class ChannelReportCommon(CitizenRequestCommon):
     def _request(self, channel, acknowledged=None, closed=None, stage=None, **vals):
         values = {
             "title": f"Demande {channel}",
@@ -44,6 +44,9 @@ class TestCitizenRequestChannelReport(CitizenRequestCommon):
             }
         )
 
+
+@tagged("post_install", "-at_install")
+class TestCitizenRequestChannelReport(ChannelReportCommon):
     def test_channel_figures(self):
         """Figures per channel match those computed by hand:
 
@@ -155,6 +158,221 @@ class TestCitizenRequestChannelReport(CitizenRequestCommon):
         self.assertAlmostEqual(line_2025.avg_rating, 1.0)
         # a line is read again by its id (a form, a reload) with its figures
         self.assertEqual(Report.browse(line_2025.id).request_count, 1)
+
+
+# The exact figures, read from the requests themselves (the report's former
+# query): what the running totals must give.
+DIRECT = """
+    WITH q AS (
+        SELECT r.id, r.channel, r.company_id,
+               (date_part('year', r.date_received))::integer AS year,
+               r.date_received, r.date_acknowledged, r.date_closed,
+               r.date_deadline, r.is_closed,
+               COALESCE(s.is_rejected, FALSE) AS is_rejected
+          FROM citizen_request r
+     LEFT JOIN citizen_request_stage s ON s.id = r.stage_id
+         WHERE r.company_id = %(company)s
+    )
+    SELECT q.year, q.channel, COUNT(*), COUNT(q.date_acknowledged),
+           COUNT(*) FILTER (WHERE q.is_closed AND NOT q.is_rejected),
+           COUNT(*) FILTER (
+               WHERE NOT q.is_closed AND q.date_deadline < CURRENT_DATE),
+           PERCENTILE_CONT(0.5) WITHIN GROUP (ORDER BY EXTRACT(
+               EPOCH FROM q.date_acknowledged - q.date_received) / 3600.0),
+           PERCENTILE_CONT(0.5) WITHIN GROUP (ORDER BY CASE
+               WHEN q.is_closed AND NOT q.is_rejected
+               THEN EXTRACT(EPOCH FROM q.date_closed - q.date_received) / 3600.0
+               END),
+           100.0 * COUNT(*) FILTER (
+               WHERE q.is_closed AND NOT q.is_rejected
+                 AND q.date_deadline IS NOT NULL
+                 AND q.date_closed::date <= q.date_deadline
+           ) / NULLIF(COUNT(*) FILTER (
+               WHERE q.is_closed AND NOT q.is_rejected
+                 AND q.date_deadline IS NOT NULL), 0)::float,
+           (SELECT AVG(rr.rating) FROM rating_rating rr
+              JOIN citizen_request req ON req.id = rr.res_id
+             WHERE rr.res_model = 'citizen.request' AND rr.consumed
+               AND rr.rating > 0 AND req.company_id = %(company)s
+               AND req.channel = q.channel
+               AND date_part('year', req.date_received) = q.year)
+      FROM q
+  GROUP BY q.year, q.channel
+"""
+FIGURES = (
+    "request_count",
+    "acknowledged_count",
+    "resolved_count",
+    "late_count",
+    "median_ack_hours",
+    "median_resolve_hours",
+    "on_time_rate",
+    "avg_rating",
+)
+# the medians are read from buckets 2^(1/32) wide (see the report's help)
+MEDIAN_ERROR = 2 ** (1 / 32) - 1
+
+
+@tagged("post_install", "-at_install")
+class TestChannelReportTotals(ChannelReportCommon):
+    """The report is read from running totals kept as requests change: the
+    figures are those of the requests after every kind of change."""
+
+    def setUp(self):
+        super().setUp()
+        self.town = self.env["res.company"].create({"name": "Commune des Totaux"})
+        self.Report = self.env["citizen.request.channel.report"]
+
+    def _stage(self, xmlid):
+        return self.env.ref(f"citizen_relation.{xmlid}")
+
+    def _direct(self):
+        self.env.flush_all()
+        self.env.cr.execute(DIRECT, {"company": self.town.id})
+        return {
+            (row[0], row[1]): dict(zip(FIGURES, row[2:], strict=True))
+            for row in self.env.cr.fetchall()
+        }
+
+    def _read(self):
+        self.env.flush_all()
+        self.Report.invalidate_model()
+        lines = self.Report.search([("company_id", "=", self.town.id)])
+        return {
+            (line.year, line.channel): {name: line[name] for name in FIGURES}
+            for line in lines
+        }
+
+    def assertMatchesRequests(self):
+        """The report's lines are those computed from the requests: the same
+        counts, rates and ratings, and medians within the buckets' width."""
+        expected, read = self._direct(), self._read()
+        self.assertEqual(sorted(read), sorted(expected))
+        for key, exact in expected.items():
+            line = read[key]
+            for name in ("request_count", "acknowledged_count", "resolved_count"):
+                self.assertEqual(line[name], exact[name], f"{key} {name}")
+            self.assertEqual(line["late_count"], exact["late_count"], key)
+            for name in ("on_time_rate", "avg_rating"):
+                self.assertAlmostEqual(line[name], exact[name] or 0.0, msg=key)
+            for name in ("median_ack_hours", "median_resolve_hours"):
+                if exact[name] is None:
+                    self.assertFalse(line[name], f"{key} {name}")
+                    continue
+                self.assertLessEqual(
+                    abs(line[name] - exact[name]),
+                    max(abs(exact[name]) * MEDIAN_ERROR, 1 / 60) + 1e-9,
+                    f"{key} {name}: {line[name]} for {exact[name]}",
+                )
+        return read
+
+    def test_totals_follow_each_change(self):
+        request = self._request("web", acknowledged=None)
+        line = self.assertMatchesRequests()[(2026, "web")]
+        self.assertEqual(line["request_count"], 1)
+        self.assertEqual(line["acknowledged_count"], 0)
+        self.assertFalse(line["median_ack_hours"])
+
+        request.date_acknowledged = datetime(2026, 3, 2, 9, 30)
+        line = self.assertMatchesRequests()[(2026, "web")]
+        self.assertEqual(line["acknowledged_count"], 1)
+        self.assertAlmostEqual(line["median_ack_hours"], 1.5)
+
+        # closed: resolved after 50 hours, on time
+        request.write(
+            {
+                "stage_id": self._stage("stage_resolved").id,
+                "date_closed": datetime(2026, 3, 4, 10, 0),
+            }
+        )
+        line = self.assertMatchesRequests()[(2026, "web")]
+        self.assertEqual(line["resolved_count"], 1)
+        self.assertAlmostEqual(line["median_resolve_hours"], 50.0)
+        self.assertAlmostEqual(line["on_time_rate"], 100.0)
+        self._rate(request, 4)
+        line = self.assertMatchesRequests()[(2026, "web")]
+        self.assertAlmostEqual(line["avg_rating"], 4.0)
+
+        # reopened, its deadline past: open and late, no longer resolved
+        request.action_reopen()
+        request.date_deadline = date(2000, 1, 3)
+        line = self.assertMatchesRequests()[(2026, "web")]
+        self.assertEqual(line["resolved_count"], 0)
+        self.assertEqual(line["late_count"], 1)
+        self.assertFalse(line["median_resolve_hours"])
+        self.assertAlmostEqual(line["avg_rating"], 4.0)
+
+        # rejected: neither late nor resolved
+        request.action_reject()
+        line = self.assertMatchesRequests()[(2026, "web")]
+        self.assertEqual((line["late_count"], line["resolved_count"]), (0, 0))
+        # a stage that stops being a rejection: the request counts as resolved
+        self._stage("stage_rejected").is_rejected = False
+        line = self.assertMatchesRequests()[(2026, "web")]
+        self.assertEqual(line["resolved_count"], 1)
+        self._stage("stage_rejected").is_rejected = True
+
+        # moved to another channel and year, with its rating
+        request.write({"channel": "phone", "date_received": datetime(2025, 12, 30)})
+        read = self.assertMatchesRequests()
+        self.assertEqual(list(read), [(2025, "phone")])
+        self.assertAlmostEqual(read[(2025, "phone")]["avg_rating"], 4.0)
+
+        request.unlink()
+        self.assertEqual(self.assertMatchesRequests(), {})
+
+    def test_random_requests_match_direct_computation(self):
+        """Random requests, changed and deleted at random: the report matches
+        the figures computed from the requests, after the daily compaction
+        and after counting everything again."""
+        rng = random.Random(18)
+        stages = ["stage_new", "stage_in_progress", "stage_resolved"]
+        stages += ["stage_closed", "stage_rejected"]
+        requests = self.Request
+        for index in range(60):
+            received = datetime(2025, 1, 1) + timedelta(
+                minutes=rng.randrange(2 * 365 * 24 * 60)
+            )
+            stage = self._stage(rng.choice(stages))
+            with freeze_time(NOW):
+                request = self.Request.create(
+                    {
+                        "title": f"Demande {index}",
+                        "channel": rng.choice(["web", "phone", "email"]),
+                        "company_id": self.town.id,
+                        "category_id": self.category.id,
+                        "contact_name": "Usager",
+                    }
+                )
+            deadline = received + timedelta(days=rng.randrange(40))
+            request.write(
+                {
+                    "date_received": received,
+                    "date_deadline": deadline.date(),
+                    "date_acknowledged": rng.random() < 0.8
+                    and received + timedelta(seconds=rng.randrange(30, 200000)),
+                    "stage_id": stage.id,
+                    "date_closed": stage.is_closed
+                    and received + timedelta(seconds=rng.randrange(60, 3000000)),
+                }
+            )
+            if stage.is_closed and rng.random() < 0.5:
+                self._rate(request, rng.choice([1, 3, 5]))
+            requests |= request
+        self.assertMatchesRequests()
+        for request in rng.sample(list(requests), 15):
+            if rng.random() < 0.5:
+                request.action_reopen()
+            else:
+                request.write(
+                    {"channel": "counter", "date_acknowledged": datetime(2026, 3, 3)}
+                )
+        self.Request.browse([r.id for r in rng.sample(list(requests), 10)]).unlink()
+        read = self.assertMatchesRequests()
+        self.Report._compact_aggregates()
+        self.assertEqual(self._read(), read)
+        self.Report._rebuild_aggregates()
+        self.assertEqual(self._read(), read)
 
 
 @tagged("post_install", "-at_install")
