@@ -46,9 +46,9 @@ class TestRequestFormBudget(PortalBudgetCase):
     """The public form's POST, which records the request and answers with
     the success page (``bench.py``: ``Ours.form_submit``)."""
 
-    # bench.py key "form_create", a portal user: 24 in make bench, 23 here
+    # bench.py key "form_create", a portal user: 23 in make bench, 22 here
     # (no transaction timestamp to read; see query_budget.py)
-    BUDGET_PORTAL_USER = 23
+    BUDGET_PORTAL_USER = 22
     # bench.py key "form_create_public", a visitor without account: 26 in make
     # bench; 25 here when French is the only language, as in make test, one
     # fewer with English installed (the visitor's language, database list and
