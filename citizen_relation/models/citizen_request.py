@@ -333,12 +333,19 @@ class CitizenRequest(models.Model):
             if part
         )
         return {
-            "name": self.category_id.name or company.name,
+            "name": self._get_service_in_charge_name(),
             "organisation": company.name,
             "email": company.email or "",
             "phone": company.phone or "",
             "address": address,
         }
+
+    def _get_service_in_charge_name(self):
+        """Name of the service in charge (the ``name`` of
+        :meth:`_get_service_in_charge`), for what names it alone: Open311's
+        ``agency_responsible`` reads no address of the town for it."""
+        self.ensure_one()
+        return self.category_id.name or self.company_id.name
 
     def _get_tracking_url(self):
         self.ensure_one()

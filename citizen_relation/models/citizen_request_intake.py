@@ -117,7 +117,13 @@ class CitizenRequest(models.Model):
         # sudo: the requester is created from the details they gave
         # themselves; counter agents and website visitors may not manage
         # contacts.
-        return self.env["res.partner"].sudo().create(values)
+        partner = self.env["res.partner"].sudo().create(values)
+        # Odoo computes the new contact's stored fields (complete name, share
+        # flag, normalised email...) after the INSERT: written now, in one
+        # UPDATE, rather than in two (part of them is flushed when the
+        # creation message looks for its recipients).
+        partner.flush_recordset()
+        return partner
 
     @api.model
     def _match_partner(self, email, phone):
@@ -144,6 +150,9 @@ class CitizenRequest(models.Model):
                 order="id",
                 limit=10,
             )
+            if len(partners) < 2:
+                # one contact confirmed it, as a rule: no account to prefer
+                return partners
             return partners.filtered("user_ids")[:1] or partners[:1]
         # the whole number, stored and indexed on the partner
         phone_domain = Partner._get_citizen_phone_domain(phone)

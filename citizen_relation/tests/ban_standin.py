@@ -8,15 +8,14 @@ town. Every call is recorded in ``BanStandin.calls``.
 """
 
 import json
-import threading
 import time
 from urllib.parse import parse_qs
-
-from werkzeug.serving import make_server
 
 from odoo.addons.citizen_relation.models.citizen_address_service import (
     clear_ban_cache,
 )
+
+from .standin import LoopbackStandin
 
 TOWN = "80021"
 # the documentation's example feature; GeoJSON: [longitude, latitude]
@@ -69,25 +68,17 @@ def _with_score(feature, score):
     return dict(feature, properties=dict(feature["properties"], score=score))
 
 
-class BanStandin:
+class BanStandin(LoopbackStandin):
     def __init__(self):
+        super().__init__()
         self.calls = []
-        self.server = make_server("127.0.0.1", 0, self.app, threaded=True)
-        self.url = f"http://127.0.0.1:{self.server.server_port}"
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
-
-    def start(self):
-        self.thread.start()
-        return self
-
-    def stop(self):
-        self.server.shutdown()
-        self.server.server_close()
+        # the service's base URL, as the setting holds it
+        self.url = self.base_url
 
     def calls_to(self, path):
         return [params for called, params in self.calls if called == path]
 
-    def app(self, environ, start_response):
+    def __call__(self, environ, start_response):
         path = environ["PATH_INFO"]
         params = {k: v[0] for k, v in parse_qs(environ["QUERY_STRING"]).items()}
         self.calls.append((path, params))

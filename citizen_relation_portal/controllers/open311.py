@@ -310,7 +310,7 @@ class Open311Controller(http.Controller):
             "description": citizen_request.public_description or "",
             # the same service as the requester's page, acknowledgement and
             # receipt name
-            "agency_responsible": citizen_request._get_service_in_charge()["name"],
+            "agency_responsible": citizen_request._get_service_in_charge_name(),
             "service_notice": self._service_notice(citizen_request),
             "requested_datetime": _format_datetime(citizen_request.date_received),
             "updated_datetime": _format_datetime(

@@ -46,15 +46,14 @@ class TestRequestFormBudget(PortalBudgetCase):
     """The public form's POST, which records the request and answers with
     the success page (``bench.py``: ``Ours.form_submit``)."""
 
-    # bench.py key "form_create", a portal user: 24 in make bench, 23 here
+    # bench.py key "form_create", a portal user: 23 in make bench, 22 here
     # (no transaction timestamp to read; see query_budget.py)
-    BUDGET_PORTAL_USER = 23
-    # bench.py key "form_create_public", a visitor without account: 27 in make
-    # bench; here 25 with English installed, 26 when French is the only
-    # language (the visitor's language, database list and timestamp: see
-    # query_budget.py); +1 since the identity rules look up the account of
-    # the confirmed address given
-    BUDGET_VISITOR = 27
+    BUDGET_PORTAL_USER = 22
+    # bench.py key "form_create_public", a visitor without account: 26 in make
+    # bench; 25 here when French is the only language, as in make test, one
+    # fewer with English installed (the visitor's language, database list and
+    # timestamp: see query_budget.py)
+    BUDGET_VISITOR = 25
 
     def submit(self, token, email):
         def post():
@@ -110,18 +109,16 @@ class TestOpen311Budget(PortalBudgetCase):
     """A request filed by an application through Open311's POST
     ``requests.json``, with its API key (``bench.py``: ``op_open311_post``)."""
 
-    # bench.py key "open311_create": 27 in make bench (its max); here 27 with
-    # English installed, 28 when French is the only language, as in make
-    # test: one over the benchmark's max for the visitor's language, which
-    # the benchmark's English database does not look up (query_budget.py);
-    # +1 since the identity rules look up the account of the confirmed
-    # address given; +2 since a report filed through the open APIs is
+    # bench.py key "open311_create": 28 in make bench; 29 here when French is
+    # the only language, as in make test, one fewer with English installed:
+    # the visitor's language, which the benchmark's English database does
+    # not look up (query_budget.py). A report filed through the open APIs is
     # compared with the open requests of its category (the duplicate engine:
-    # a search and a read of the candidates), to be linked to the one it
-    # surely repeats. The two runs are a kilometre and a street apart: the path
-    # counted is a new report; one linked to an original also subscribes its
-    # requester there and posts a note.
-    BUDGET = 31
+    # a search and a read of the candidates, 2 queries), to be linked to the
+    # one it surely repeats. The two runs are a kilometre and a street apart:
+    # the path counted is a new report; one linked to an original also
+    # subscribes its requester there and posts a note.
+    BUDGET = 29
 
     def test_open311_post(self):
         client = self.env["citizen.api.client"].create(

@@ -147,8 +147,7 @@ class CitizenRequest(models.Model):
             self.sudo().work_order_ids._cancel_from_citizen_request()
         return res
 
-    def _get_service_in_charge(self):
-        service = super()._get_service_in_charge()
+    def _get_service_in_charge_name(self):
         if self.department_id or self.team_id:
-            service["name"] = (self.department_id or self.team_id).name
-        return service
+            return (self.department_id or self.team_id).name
+        return super()._get_service_in_charge_name()

@@ -22,3 +22,17 @@ class CitizenRequestCategory(models.Model):
         "of its subcategories without a handler of their own): its requests "
         "are forwarded to it. It wins over the handler of the team.",
     )
+
+    def unlink(self):
+        # a rule that named only deleted categories now applies to all of
+        # them: the rules kept per worker are looked up again
+        named = (
+            self.env["citizen.routing.rule"]
+            .sudo()
+            .with_context(active_test=False)
+            .search_count([("category_ids", "in", self.ids)], limit=1)
+        )
+        res = super().unlink()
+        if named:
+            self.env.registry.clear_cache()
+        return res

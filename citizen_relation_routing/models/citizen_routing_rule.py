@@ -1,6 +1,6 @@
 import unicodedata
 
-from odoo import api, fields, models
+from odoo import api, fields, models, tools
 from odoo.tools import html2plaintext
 
 from odoo.addons.citizen_relation.models.citizen_request_category import PRIORITIES
@@ -25,6 +25,9 @@ def split_terms(text):
 
 class CitizenRoutingRule(models.Model):
     _name = "citizen.routing.rule"
+    # the rules that may route a request are kept per worker
+    # (_get_active_rule_ids): a rule created, changed or deleted clears them
+    _inherit = ["citizen.cached.source"]
     _description = "Citizen Request Routing Rule"
     _order = "sequence, id"
     _check_company_auto = True
@@ -104,24 +107,26 @@ class CitizenRoutingRule(models.Model):
 
         Routing a batch of requests reads the rules once and matches them in
         Python (:meth:`_matches`), so the cost does not grow with the number
-        of rules. Given the facts of the batch's requests, the same single
-        query leaves out the rules of other companies, categories and
-        channels: Python then only goes through the rules that may apply.
+        of rules. Given the facts of the batch's requests, only the rules
+        that may apply are read (those of their companies, categories and
+        channels, kept per worker: :meth:`_get_active_rule_ids`); a town
+        without such rules reads none.
         """
-        domain = [("active", "=", True)]
-        if facts_list is not None:
-            category_ids = set().union(*(f["category_ids"] for f in facts_list))
-            domain += [
-                ("company_id", "in", list({f["company_id"] for f in facts_list})),
-                "|",
-                ("channel", "=", False),
-                ("channel", "in", list({f["channel"] for f in facts_list})),
-                "|",
-                ("category_ids", "=", False),
-                ("category_ids", "in", list(category_ids)),
-            ]
-        rules = self.search(domain)
-        rules.fetch(
+        if facts_list is None:
+            domain = [("active", "=", True)]
+        else:
+            ids = self._get_active_rule_ids(
+                tuple(sorted({f["company_id"] for f in facts_list})),
+                tuple(sorted({f["channel"] or "" for f in facts_list})),
+                tuple(sorted(set().union(*(f["category_ids"] for f in facts_list)))),
+            )
+            if not ids:
+                return self.browse()
+            # read again by their ids: a rule the kept ids name but that no
+            # longer exists (created by a transaction rolled back) is left out
+            domain = [("id", "in", ids), ("active", "=", True)]
+        return self.search_fetch(
+            domain,
             [
                 "company_id",
                 "category_ids",
@@ -134,9 +139,32 @@ class CitizenRoutingRule(models.Model):
                 "user_id",
                 "priority",
                 "tag_ids",
-            ]
+            ],
         )
-        return rules
+
+    @api.model
+    @tools.ormcache("company_ids", "channels", "category_ids")
+    def _get_active_rule_ids(self, company_ids, channels, category_ids):
+        """Ids of the active rules of these companies that may apply to
+        requests of these channels and categories (or their parents).
+
+        Kept per worker: every new request needs them, and a town changes
+        its rules seldom. Creating, changing or deleting a rule clears them
+        (``citizen.cached.source``), as does deleting a category a rule
+        names (the rule may then apply to every category).
+        """
+        domain = [
+            ("active", "=", True),
+            ("company_id", "in", list(company_ids)),
+            "|",
+            ("channel", "=", False),
+            ("channel", "in", [channel for channel in channels if channel]),
+            "|",
+            ("category_ids", "=", False),
+            ("category_ids", "in", list(category_ids)),
+        ]
+        # sudo: the same rules whoever files the request
+        return tuple(self.sudo().search(domain).ids)
 
     def _matches(self, facts):
         """Whether this rule applies to a request described by ``facts``.

@@ -12,24 +12,16 @@ import json
 import threading
 import time
 from datetime import UTC, datetime
-from socketserver import ThreadingMixIn
 from urllib.parse import parse_qs, urlsplit
-from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
+
+from odoo.addons.citizen_relation.tests.standin import LoopbackStandin
 
 API_KEY = "contractor-secret-key"
 
 
-class _ThreadingWSGIServer(ThreadingMixIn, WSGIServer):
-    daemon_threads = True
-
-
-class _QuietHandler(WSGIRequestHandler):
-    def log_message(self, *args):
-        pass
-
-
-class Open311StandIn:
+class Open311StandIn(LoopbackStandin):
     def __init__(self):
+        super().__init__()
         self.mode = "accept"
         self.delay = 0
         self.lock = threading.Lock()
@@ -37,24 +29,8 @@ class Open311StandIn:
         self.posts = []  # every POST received, accepted or not
         self.gets = []  # (path, query) of every GET
         self.updates = []
-        self.server = make_server(
-            "127.0.0.1",
-            0,
-            self,
-            server_class=_ThreadingWSGIServer,
-            handler_class=_QuietHandler,
-        )
-        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/open311/v2/"
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
-
-    def start(self):
-        self.thread.start()
-        return self
-
-    def stop(self):
-        self.server.shutdown()
-        self.server.server_close()
-        self.thread.join(5)
+        # the contractor's endpoint, as the handler is set with it
+        self.url = f"{self.base_url}/open311/v2/"
 
     # -- what the contractor does on their side --------------------------
 

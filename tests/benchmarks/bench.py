@@ -24,6 +24,7 @@ information only (other work may be running on the machine).
 
 import argparse
 import contextlib
+import importlib.util
 import json
 import logging
 import os
@@ -53,6 +54,12 @@ class NotAvailable(Exception):
 # ----------------------------------------------------------------------------
 
 
+def _short_path(filename):
+    """A frame's file, from its addon's folder (or Odoo's ``odoo/``)."""
+    match = re.search(r"/(citizen_relation\w*/.*)$", filename)
+    return match.group(1) if match else filename.split("/addons/")[-1]
+
+
 class QueryCapture:
     """Records the SQL of every thread of the process while active.
 
@@ -77,11 +84,12 @@ class QueryCapture:
             stack = [
                 frame
                 for frame in traceback.extract_stack()[:-1]
-                if "/odoo/" in frame.filename or "/addons/" in frame.filename
+                if "/odoo/" in frame.filename
+                or "/addons/" in frame.filename
+                or "/citizen_relation" in frame.filename
             ]
             frames = [
-                f"--   {frame.filename.split('/addons/')[-1]}:"
-                f"{frame.lineno} {frame.name}"
+                f"--   {_short_path(frame.filename)}:{frame.lineno} {frame.name}"
                 for n, frame in enumerate(stack)
                 if "citizen_relation" in frame.filename
                 or n >= len(stack) - 6
@@ -386,6 +394,13 @@ class Ours(Side):
                 )
                 .ids
             )
+            # addresses are located by a stand-in of the BAN on the loopback
+            self.address_standin = start_address_standin()
+            for key, value in (
+                ("ban_url", self.address_standin.base_url),
+                ("ban_citycodes", BENCH_CITYCODE),
+            ):
+                env["ir.config_parameter"].set_param(f"citizen_relation.{key}", value)
             if self.portal:
                 # the form's anti-abuse limits and Open311 reads are per IP:
                 # every call here comes from 127.0.0.1
@@ -739,6 +754,70 @@ def op_counter_wizard(runner, side):
     return operation
 
 
+# The town of the benchmark for the address service (Paris), and the streets
+# of Open311's posts: each post is a new report, a street and a kilometre
+# away from the others (not a duplicate the engine would link).
+BENCH_CITYCODE = "75056"
+OPEN311_STREETS = (
+    "rue de la République",
+    "avenue Jean Jaurès",
+    "place de la Mairie",
+    "boulevard Victor Hugo",
+    "rue Pasteur",
+    "allée des Tilleuls",
+    "quai de la Gare",
+    "chemin des Vignes",
+)
+
+
+def loopback_standin_class():
+    """``LoopbackStandin`` of the core's tests, loaded from its file: importing
+    the tests package would import Odoo's test framework (an error outside
+    test mode)."""
+    from odoo.modules.module import get_module_path
+
+    path = os.path.join(get_module_path("citizen_relation"), "tests", "standin.py")
+    spec = importlib.util.spec_from_file_location("citizen_relation_standin", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module.LoopbackStandin
+
+
+def start_address_standin():
+    """A local stand-in for the Base Adresse Nationale, so that the benchmark
+    never reaches the internet: every address asked is found in the town
+    (GeoCodeJSON, one feature, score 0.9), as a real address would be."""
+
+    class AddressStandin(loopback_standin_class()):
+        def __call__(self, environ, start_response):
+            from urllib.parse import parse_qs
+
+            params = {k: v[0] for k, v in parse_qs(environ["QUERY_STRING"]).items()}
+            label = params.get("q") or "1 place de l'Hôtel de Ville"
+            feature = {
+                "type": "Feature",
+                "geometry": {"type": "Point", "coordinates": [2.3522, 48.8566]},
+                "properties": {
+                    "label": f"{label} 75001 Paris",
+                    "score": 0.9,
+                    "id": f"{BENCH_CITYCODE}_0000_00001",
+                    "type": "housenumber",
+                    "name": label,
+                    "street": label,
+                    "postcode": "75001",
+                    "citycode": BENCH_CITYCODE,
+                    "city": "Paris",
+                },
+            }
+            body = json.dumps(
+                {"type": "FeatureCollection", "features": [feature]}
+            ).encode()
+            start_response("200 OK", [("Content-Type", "application/json")])
+            return [body]
+
+    return AddressStandin().start()
+
+
 def open311_client(runner, side):
     with runner.env() as env:
         client = env["citizen.api.client"].create(
@@ -751,6 +830,7 @@ def op_open311_post(runner, side, key):
     session = runner.requests.Session()
 
     def operation(i):
+        street = OPEN311_STREETS[i % len(OPEN311_STREETS)]
         response = runner.http(
             session,
             "POST",
@@ -759,9 +839,9 @@ def op_open311_post(runner, side, key):
             data={
                 "api_key": key,
                 "service_code": side.category_code,
-                "lat": "48.8566",
+                "lat": f"{48.80 + 0.01 * i:.4f}",
                 "long": "2.3522",
-                "address_string": f"{i} rue de la République",
+                "address_string": f"{i + 1} {street}",
                 "email": side.citizen_email,
                 "first_name": "Jeanne",
                 "last_name": "Martin",
