@@ -3,6 +3,8 @@ the call back when no address is known, and the printed receipt."""
 
 import logging
 
+from psycopg2.extensions import TransactionRollbackError
+
 from odoo import api, fields, models, tools
 
 from ..tools import process_in_batches
@@ -96,11 +98,19 @@ class CitizenRequest(models.Model):
 
     def _send_acknowledgement_safely(self):
         """Acknowledge one request; when its email fails to be prepared, fall
-        back on a call-back activity for an agent."""
+        back on a call-back activity for an agent. A request written by
+        another transaction meanwhile is left for the next run."""
         self.ensure_one()
         try:
             with self.env.cr.savepoint():
                 self._send_acknowledgement()
+        except TransactionRollbackError:
+            # written meanwhile by another transaction (a report of the same
+            # problem linked to it): acknowledged by the job's next run, a
+            # moment later, without holding back the rest of the batch
+            _logger.info(
+                "Acknowledgement of %s postponed: written meanwhile", self.name
+            )
         except Exception:
             _logger.exception(
                 "Acknowledgement email of %s could not be prepared", self.name
