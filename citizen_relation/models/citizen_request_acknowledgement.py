@@ -13,8 +13,9 @@ _logger = logging.getLogger(__name__)
 
 
 # Requests acknowledged by one run of the acknowledgement job before it
-# commits and reports its progress.
-ACKNOWLEDGEMENT_BATCH_SIZE = 100
+# commits and reports its progress. The emails of a batch leave once it is
+# committed: under a burst, the first ones do not wait for a long batch.
+ACKNOWLEDGEMENT_BATCH_SIZE = 20
 
 
 class CitizenRequest(models.Model):

@@ -648,6 +648,17 @@ def run_paced(args):
             "100000",
         )
         key = open311_key(towns[0], run)
+        backlog = towns[0].call(
+            "citizen.request",
+            "search_count",
+            [("acknowledgement_method", "=", False)],
+        )
+        if backlog:
+            # acknowledged oldest first: this run's would wait behind them
+            print(
+                f"warning: {backlog} requests of earlier runs await their"
+                " acknowledgement"
+            )
         total = int(args.rate * args.duration)
         print(
             f"{args.servers} Odoo server(s) with {args.workers} workers and"
@@ -680,8 +691,8 @@ def run_paced(args):
                 except Exception as error:  # noqa: BLE001 - counted, shown
                     errors.append(f"#{index}: {error!r}"[:300])
         elapsed = time.monotonic() - started
-        # the emails of the last requests: at most a minute more
-        deadline = time.monotonic() + 90
+        # the emails of the last requests: at most five minutes more
+        deadline = time.monotonic() + 300
         emails = [address for address, _accepted in submissions]
         rows = []
         while time.monotonic() < deadline:
