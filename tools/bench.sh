@@ -122,6 +122,8 @@ if [ "${BENCH_ONLY:-}" != peer ]; then
     # shellcheck disable=SC2086
     "$VENV/bin/python" tests/benchmarks/map.py --config "$BENCH_CONF" \
         --db "$OURS_DB" --sizes ${BENCH_MAP_SIZES:-100 1000 10000} || status=1
+    say "Acknowledgement wait (tests/benchmarks/ack_latency.py)"
+    "$VENV/bin/python" tests/benchmarks/ack_latency.py --db "$OURS_DB" || status=1
 fi
 
 if [ "${BENCH_SCALE:-0}" = 1 ]; then

@@ -275,10 +275,11 @@ class CitizenRequest(models.Model):
     def create(self, vals_list):
         # Everything is decided on the values (reference, requester,
         # deadline, team): the request is inserted complete. The
-        # acknowledgement job, run every minute, acknowledges it.
+        # acknowledgement job acknowledges it a moment after the commit.
         requests = super().create(self._prepare_requests_values(vals_list))
         requests._subscribe_new_requester()
         requests.filtered("duplicate_of_id")._follow_original()
+        requests._wake_acknowledgement_job()
         return requests
 
     def write(self, vals):

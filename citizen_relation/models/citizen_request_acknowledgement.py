@@ -3,6 +3,8 @@ the call back when no address is known, and the printed receipt."""
 
 import logging
 
+from psycopg2.extensions import TransactionRollbackError
+
 from odoo import api, fields, models, tools
 
 from ..tools import process_in_batches
@@ -11,8 +13,9 @@ _logger = logging.getLogger(__name__)
 
 
 # Requests acknowledged by one run of the acknowledgement job before it
-# commits and reports its progress.
-ACKNOWLEDGEMENT_BATCH_SIZE = 100
+# commits and reports its progress. The emails of a batch leave once it is
+# committed: under a burst, the first ones do not wait for a long batch.
+ACKNOWLEDGEMENT_BATCH_SIZE = 20
 
 
 class CitizenRequest(models.Model):
@@ -30,13 +33,38 @@ class CitizenRequest(models.Model):
         self.ensure_one()
         return self.partner_id.email or self.contact_email or False
 
+    def _wake_acknowledgement_job(self):
+        """Have the acknowledgement job run as soon as the transaction that
+        creates these requests is committed, instead of at its next round.
+
+        One wake-up per transaction, however many requests it creates: a
+        trigger of the job, recorded in the transaction, and a notification
+        of the scheduler once it is committed (``ir.cron._trigger``). A
+        transaction rolled back takes its trigger with it: nothing wakes the
+        job for requests that do not exist, and the job acknowledges only
+        the requests it finds unacknowledged, under its own lock, so that
+        nothing is sent twice. When the wake-up is lost (a savepoint rolled
+        back after it, the scheduler down), the job's round every minute
+        acknowledges the request.
+        """
+        data = self.env.cr.precommit.data
+        if not self or data.get("citizen_relation.acknowledgement_woken"):
+            return
+        job = self._ref("citizen_relation.ir_cron_send_acknowledgements")
+        if job:
+            # sudo: whoever records a request (a visitor, a robot) wakes the
+            # town's job; ir.cron is readable by administrators only
+            job.sudo()._trigger()
+        data["citizen_relation.acknowledgement_woken"] = True
+
     @api.model
     def _cron_send_acknowledgements(self, batch_size=ACKNOWLEDGEMENT_BATCH_SIZE):
         """Acknowledge the requests received and not acknowledged yet, oldest
         first, a batch at a time.
 
-        The acknowledgement is written and queued by this job, run every
-        minute, not inside the transaction that creates the request: a
+        The acknowledgement is written and queued by this job, woken by the
+        commit of the requests (``_wake_acknowledgement_job``) and run every
+        minute besides, not inside the transaction that creates them: a
         citizen's form, email or API call is answered without waiting for an
         email to be rendered, a template that cannot be rendered never
         refuses a request, and creating a request costs nothing more for it.
@@ -71,11 +99,19 @@ class CitizenRequest(models.Model):
 
     def _send_acknowledgement_safely(self):
         """Acknowledge one request; when its email fails to be prepared, fall
-        back on a call-back activity for an agent."""
+        back on a call-back activity for an agent. A request written by
+        another transaction meanwhile is left for the next run."""
         self.ensure_one()
         try:
             with self.env.cr.savepoint():
                 self._send_acknowledgement()
+        except TransactionRollbackError:
+            # written meanwhile by another transaction (a report of the same
+            # problem linked to it): acknowledged by the job's next run, a
+            # moment later, without holding back the rest of the batch
+            _logger.info(
+                "Acknowledgement of %s postponed: written meanwhile", self.name
+            )
         except Exception:
             _logger.exception(
                 "Acknowledgement email of %s could not be prepared", self.name

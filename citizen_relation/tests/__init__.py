@@ -26,3 +26,4 @@ from . import test_citizen_request_open311_status
 from . import test_citizen_request_answer_templates
 from . import test_citizen_request_location
 from . import test_citizen_request_sve
+from . import test_citizen_request_acknowledgement_wakeup
