@@ -10,7 +10,12 @@ from odoo.tools.translate import TranslationModuleReader
 
 from odoo.addons.citizen_relation.tests.common import load_french
 
-ADDONS = ["citizen_relation", "citizen_relation_routing", "citizen_relation_portal"]
+ADDONS = [
+    "citizen_relation",
+    "citizen_relation_routing",
+    "citizen_relation_portal",
+    "citizen_relation_franceconnect",
+]
 
 
 @tagged("post_install", "-at_install")
