@@ -87,8 +87,11 @@ class CitizenRequest(models.Model):
 
     def _find_confident_duplicate(self):
         """The open request this one surely reports again, if any: among the
-        duplicate engine's candidates, the first within the nearby distance,
-        or in the same street with words in common."""
+        duplicate engine's candidates, the first within the nearby distance
+        when both have a position (a long avenue has many problems of one
+        kind: the street and the words do not make two far places one), or,
+        when one of them has none, the first in the same street with words in
+        common."""
         self.ensure_one()
         distance = self._get_nearby_distance()
         street = _normalize_street(self.street)
@@ -96,17 +99,13 @@ class CitizenRequest(models.Model):
             f"{self.title} {html2plaintext(self.description or '')}"
         )
         for other in self._find_duplicate_candidates():
-            if (
-                self.latitude
-                and self.longitude
-                and other.latitude
-                and other.longitude
-                and _distance_meters(
+            if self.latitude and self.longitude and other.latitude and other.longitude:
+                metres = _distance_meters(
                     self.latitude, self.longitude, other.latitude, other.longitude
                 )
-                <= distance
-            ):
-                return other
+                if metres <= distance:
+                    return other
+                continue
             other_words = _significant_words(
                 f"{other.title} {html2plaintext(other.description or '')}"
             )

@@ -284,3 +284,29 @@ class TestOpen311Duplicates(CitizenPortalCase):
             [("name", "=", far.json()[0]["service_request_id"])]
         )
         self.assertFalse(far_request.duplicate_of_id)
+
+    def test_posts_of_one_long_street_far_apart_are_not_linked(self):
+        """Two reports of the same avenue, in the same words, two kilometres
+        apart, are two problems; a third without a position, in that avenue
+        and those words, is linked to one of them."""
+        values = {
+            "service_code": "T-ROAD",
+            "address_string": "avenue de la République",
+            "description": "Panneau de signalisation tombé sur le trottoir",
+        }
+        references = []
+        for index, (lat, long) in enumerate(
+            [("48.8700", "2.3700"), ("48.8880", "2.3900"), (None, None)]
+        ):
+            response = self._post(
+                **values, lat=lat, long=long, email=f"avenue{index}@example.org"
+            )
+            self.assertEqual(response.status_code, 200, response.text)
+            references.append(response.json()[0]["service_request_id"])
+        first, second, third = (
+            self.env["citizen.request"].search([("name", "=", reference)])
+            for reference in references
+        )
+        self.assertFalse(first.duplicate_of_id)
+        self.assertFalse(second.duplicate_of_id)
+        self.assertIn(third.duplicate_of_id, first | second)
