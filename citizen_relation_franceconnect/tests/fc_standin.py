@@ -12,15 +12,15 @@ its keys. Every call is recorded in ``calls``; its key set is fetched
 
 import json
 import secrets
-import threading
 import time
 from urllib.parse import urlencode
 
 import jwt
 from cryptography.hazmat.primitives.asymmetric import ec
 from jwt.algorithms import ECAlgorithm
-from werkzeug.serving import make_server
 from werkzeug.wrappers import Request, Response
+
+from odoo.addons.citizen_relation.tests.standin import LoopbackStandin
 
 PREFIX = "/api/v2"
 IDENTITY = {
@@ -30,23 +30,17 @@ IDENTITY = {
 }
 
 
-class FranceConnectStandin:
+class FranceConnectStandin(LoopbackStandin):
     def __init__(self, client_id, client_secret):
+        super().__init__()
         self.client_id = client_id
         self.client_secret = client_secret
-        self.server = make_server("127.0.0.1", 0, self.app, threaded=True)
-        self.issuer = f"http://127.0.0.1:{self.server.server_port}{PREFIX}"
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self.issuer = f"{self.base_url}{PREFIX}"
         self.key, self.kid = self._new_key()
         self.reset()
 
-    def start(self):
-        self.thread.start()
-        return self
-
-    def stop(self):
-        self.server.shutdown()
-        self.server.server_close()
+    def __call__(self, environ, start_response):
+        return self.app(environ, start_response)
 
     def reset(self):
         """Back to a provider that behaves, signing in ``IDENTITY``."""
