@@ -289,7 +289,9 @@ class TestCitizenRequestChannels(CitizenRequestCommon):
         template.subject = "{{ object.no_such_field }}"
         request = self._create_request(partner_id=self.partner_citizen.id)
         self.assertTrue(request.exists())
-        with mute_logger("odoo.addons.citizen_relation.models.citizen_request"):
+        with mute_logger(
+            "odoo.addons.citizen_relation.models.citizen_request_acknowledgement"
+        ):
             self._run_acknowledgement_job()
         self.assertFalse(self._acknowledgements(request))
         self.assertEqual(request.acknowledgement_method, "callback")
