@@ -2,7 +2,8 @@
 # Remove what the tools made: the virtualenv, the build folder, the databases.
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 
-for db in citizen_demo citizen_test citizen_test_odoo citizen_install_en; do
+for db in citizen_demo citizen_test citizen_test_odoo citizen_install_en \
+    bench_ours bench_peer bench_ack; do
     if db_exists "$db"; then
         say "Dropping database $db"
         dropdb --force "$db"

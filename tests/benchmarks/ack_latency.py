@@ -1,15 +1,18 @@
 #!/usr/bin/env python3
 """The acknowledgement's wait, for ``make bench``.
 
-Runs the load test's paced run (``tests/load/load_test.py --rate``) on the
-benchmark's database, as it is: one Odoo server with 2 workers and 2 cron
+Runs the load test's paced run (``tests/load/load_test.py --rate``) on a
+database of its own (``make bench`` gives it a new one, ``bench_ack``, with
+the three addons and no request waiting: the requests the other measures
+create in bulk are never acknowledged, and the job acknowledges the oldest
+first). One Odoo server with 2 workers and 2 cron
 workers, requests by email, form and Open311 in turn at 10 per second for 20
 seconds, the emails handed to a local SMTP sink. Prints the counts and the
 p50, p95 and max of the wait from the request's recording to its
 acknowledgement's arrival at the sink; exits non-zero when the p95 is 5 s or
 more, or when a request was lost or acknowledged twice.
 
-Usage: ack_latency.py --db bench_ours [--rate 10] [--duration 20]
+Usage: ack_latency.py --db bench_ack [--rate 10] [--duration 20]
 """
 
 import argparse
@@ -31,7 +34,6 @@ def main():
         [
             "--db",
             args.db,
-            "--no-update",
             "--rate",
             args.rate,
             "--duration",
