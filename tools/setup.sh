@@ -137,6 +137,9 @@ ensure_venv() {
     fi
     pip_install -r "$ROOT/requirements/dev.txt" ||
         die "Installing the project's Python requirements failed (see above)."
+    # the websocket worker of a multi-worker server starts by this
+    "$VENV/bin/python" -c "import gevent.monkey; gevent.monkey.patch_all()" ||
+        die "gevent cannot patch this virtualenv: the websocket worker would not start."
     echo "$want" >"$stamp"
 }
 
