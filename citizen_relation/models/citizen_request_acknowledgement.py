@@ -70,14 +70,17 @@ class CitizenRequest(models.Model):
         refuses a request, and creating a request costs nothing more for it.
         Looking for pending requests costs one query on a partial index.
 
-        Run by the scheduled action, it acknowledges one batch and reports
-        its progress: the scheduler commits and calls it again while requests
-        remain. Called directly, it goes through every pending request in the
-        current transaction. A request whose email cannot be prepared gets a
-        call-back activity instead, so that nobody is left unacknowledged.
+        Run by the scheduled action (or its "Run Manually"), it acknowledges
+        one batch and reports its progress: the scheduler commits, the job
+        sends the batch's emails, and the scheduler calls it again while
+        requests remain. Called directly, it goes through every pending
+        request in the current transaction. A request whose email cannot be
+        prepared gets a call-back activity instead, so that nobody is left
+        unacknowledged.
         """
         # sudo: the job acknowledges the requests of every company. The
-        # emails wait in the mail queue, sent once the batch is committed.
+        # emails are not sent by each post but by batch, once it is committed
+        # (``_send_acknowledgement_emails``).
         Request = self.sudo().with_context(mail_notify_force_send=False)
         return process_in_batches(
             Request,
@@ -88,23 +91,63 @@ class CitizenRequest(models.Model):
         )
 
     def _acknowledge_batch(self, batch):
-        for request in batch:
-            request.with_company(request.company_id)._send_acknowledgement_safely()
-        if "email" in batch.mapped("acknowledgement_method"):
-            # the emails leave as soon as the batch is committed, not at the
-            # mail queue's next round
-            mail_queue = self._ref("mail.ir_cron_mail_scheduler_action")
-            if mail_queue:
-                mail_queue._trigger()
+        """Acknowledge a batch of the job: the emails of the batch are
+        rendered together, and handed to the mail server once the batch is
+        committed."""
+        try:
+            with self.env.cr.savepoint():
+                messages = batch._send_acknowledgement()
+        except Exception:  # noqa: BLE001 - each request is retried below
+            # a request of the batch cannot be acknowledged by email (its
+            # template fails, or another transaction wrote it meanwhile):
+            # one by one, so that it does not hold back the others
+            _logger.info(
+                "Acknowledgement of %s requests retried one by one", len(batch)
+            )
+            messages = self.env["mail.message"]
+            for request in batch:
+                messages |= request._send_acknowledgement_safely()
+        self._send_acknowledgement_emails(messages)
+
+    def _send_acknowledgement_emails(self, messages):
+        """Hand the emails of the acknowledgements ``messages`` to the mail
+        server. In a run of the scheduler, which commits the batch as soon as
+        it is done, they are sent right after that commit, by the job itself:
+        no email leaves for a batch rolled back, and none waits for a round
+        of the mail queue. Called outside the scheduler (a script, a test),
+        the mail queue sends them once the caller has committed."""
+        if not messages:
+            return
+        # sudo: the emails of the town's acknowledgements, queued by this job
+        mails = (
+            self.env["mail.mail"]
+            .sudo()
+            .search(
+                [
+                    ("mail_message_id", "in", messages.ids),
+                    ("state", "=", "outgoing"),
+                ]
+            )
+        )
+        if not mails:
+            return
+        if self.env.context.get("ir_cron_progress_id"):
+            mails.send_after_commit()
+            return
+        mail_queue = self._ref("mail.ir_cron_mail_scheduler_action")
+        if mail_queue:
+            mail_queue._trigger()
 
     def _send_acknowledgement_safely(self):
         """Acknowledge one request; when its email fails to be prepared, fall
         back on a call-back activity for an agent. A request written by
-        another transaction meanwhile is left for the next run."""
+        another transaction meanwhile is left for the next run. Returns the
+        message posted, if any."""
         self.ensure_one()
+        request = self.with_company(self.company_id)
         try:
             with self.env.cr.savepoint():
-                self._send_acknowledgement()
+                return request._send_acknowledgement()
         except TransactionRollbackError:
             # written meanwhile by another transaction (a report of the same
             # problem linked to it): acknowledged by the job's next run, a
@@ -116,47 +159,72 @@ class CitizenRequest(models.Model):
             _logger.exception(
                 "Acknowledgement email of %s could not be prepared", self.name
             )
-            self.with_context(
+            request.with_context(
                 citizen_acknowledge_by_callback=True
             )._send_acknowledgement()
+        return self.env["mail.message"]
 
     def _send_acknowledgement(self):
         """Acknowledge the requests not acknowledged yet: an email when an
         address is known, else an activity for the agent to call back or
         write. Calling it again does nothing: each request is acknowledged
-        once."""
+        once. Returns the messages of the emails."""
         template = self._get_acknowledgement_template()
-        for request in self.filtered(lambda r: not r.acknowledgement_method):
-            if (
-                request._get_requester_email()
-                and template
-                and not self.env.context.get("citizen_acknowledge_by_callback")
-            ):
-                request._send_acknowledgement_email(template)
-            else:
-                request._schedule_acknowledgement_callback()
-        return True
-
-    def _send_acknowledgement_email(self, template):
-        """Acknowledge the request by the email of ``template``."""
-        self.ensure_one()
+        pending = self.filtered(lambda r: not r.acknowledgement_method)
+        by_email = pending.browse()
+        if template and not self.env.context.get("citizen_acknowledge_by_callback"):
+            by_email = pending.filtered(lambda r: r._get_requester_email())
         # The town writes the acknowledgement, never the requester; Odoo
         # emails nobody what the current user posts, and the requester is the
         # current user on the portal or when their email is routed to their
         # account: they are told anyway.
-        is_requester = self.env.user.partner_id == self.partner_id
-        self.with_context(mail_notify_author=is_requester).message_post_with_source(
-            template,
-            subtype_xmlid="mail.mt_comment",
-            email_layout_xmlid="mail.mail_notification_light",
-            **self._get_acknowledgement_author(),
+        groups = by_email.grouped(
+            lambda r: (r.company_id, r.partner_id == self.env.user.partner_id)
         )
+        messages = self.env["mail.message"]
+        for (company, is_requester), requests in groups.items():
+            messages |= (
+                requests.with_company(company)
+                .with_context(mail_notify_author=is_requester)
+                ._post_acknowledgement_emails(template)
+            )
+        for request in pending - by_email:
+            request.with_company(
+                request.company_id
+            )._schedule_acknowledgement_callback()
+        return messages
+
+    def _post_acknowledgement_emails(self, template):
+        """Acknowledge the requests, all of one company, by the email of
+        ``template``: Odoo's composer renders the template for all of them at
+        once and posts the email on each request."""
+        composer = (
+            self.env["mail.compose.message"]
+            .with_context(
+                default_composition_mode="comment",
+                default_model=self._name,
+                default_res_ids=self.ids,
+                default_template_id=template.id,
+            )
+            .create(
+                {
+                    "message_type": "notification",
+                    "subtype_id": self.env["ir.model.data"]._xmlid_to_res_id(
+                        "mail.mt_comment"
+                    ),
+                    "email_layout_xmlid": "mail.mail_notification_light",
+                    **self[:1]._get_acknowledgement_author(),
+                }
+            )
+        )
+        _mails, messages = composer._action_send_mail()
         self.write(
             {
                 "acknowledgement_method": "email",
                 "date_acknowledged": fields.Datetime.now(),
             }
         )
+        return messages
 
     def _schedule_acknowledgement_callback(self):
         """Acknowledge the request by an activity for an agent, who calls the

@@ -27,3 +27,4 @@ from . import test_citizen_request_answer_templates
 from . import test_citizen_request_location
 from . import test_citizen_request_sve
 from . import test_citizen_request_acknowledgement_wakeup
+from . import test_citizen_request_acknowledgement_batch
