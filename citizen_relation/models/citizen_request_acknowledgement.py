@@ -52,9 +52,16 @@ class CitizenRequest(models.Model):
             return
         job = self._ref("citizen_relation.ir_cron_send_acknowledgements")
         if job:
-            # sudo: whoever records a request (a visitor, a robot) wakes the
-            # town's job; ir.cron is readable by administrators only
-            job.sudo()._trigger()
+            # What ``ir.cron._trigger()`` does, without reading the job's
+            # ``active`` first (a query on every request recorded): a trigger
+            # now, and the schedulers notified after the commit. A trigger of
+            # an archived job is ignored by the scheduler and removed by its
+            # weekly cleaning. sudo: whoever records a request (a visitor, a
+            # robot) wakes the town's job; ir.cron is for administrators.
+            self.env["ir.cron.trigger"].sudo().create(
+                {"cron_id": job.id, "call_at": fields.Datetime.now()}
+            )
+            self.env.cr.postcommit.add(job.sudo()._notifydb)
         data["citizen_relation.acknowledgement_woken"] = True
 
     @api.model

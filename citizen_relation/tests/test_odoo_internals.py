@@ -10,7 +10,10 @@ Each saves queries on every request created (figures in
 - ``mail.followers._insert_followers(check_existing=False)`` to subscribe
   the requester of a new request, instead of ``message_subscribe``;
 - ``ir.model.data._xmlid_to_res_model_res_id`` (``citizen.request._ref``)
-  for shipped records, instead of ``env.ref`` and its existence query.
+  for shipped records, instead of ``env.ref`` and its existence query;
+- ``ir.cron._notifydb`` after the commit, with a trigger row, to wake the
+  acknowledgement job as ``ir.cron._trigger()`` does without its read of the
+  job.
 """
 
 import inspect
@@ -110,3 +113,23 @@ class TestOdooInternals(CitizenRequestCommon):
         stage.unlink()
         self.assertIsNone(self.Request._ref(xmlid))
         self.assertIsNone(self.env.ref(xmlid, raise_if_not_found=False))
+
+    def test_wakeup_as_ir_cron_trigger_makes_it(self):
+        """The acknowledgement job is woken as ``ir.cron._trigger()`` wakes a
+        job: one trigger due now, and ``_notifydb`` run after the commit."""
+        job = self.env.ref("citizen_relation.ir_cron_send_acknowledgements").sudo()
+        Trigger = self.env["ir.cron.trigger"].sudo()
+        postcommit = self.env.cr.postcommit._funcs
+        before = len(postcommit)
+        by_odoo = job._trigger()
+        self.assertEqual(len(postcommit), before + 1)
+        self.assertEqual(postcommit[-1].__func__, type(job)._notifydb)
+        self.assertEqual(postcommit[-1].__self__, job)
+        triggers = Trigger.search([("cron_id", "=", job.id)])
+        self._create_request()
+        self.assertEqual(len(postcommit), before + 2)
+        self.assertEqual(postcommit[-1].__func__, type(job)._notifydb)
+        self.assertEqual(postcommit[-1].__self__, job)
+        ours = Trigger.search([("cron_id", "=", job.id)]) - triggers
+        self.assertEqual(len(ours), 1)
+        self.assertEqual(ours.call_at, by_odoo.call_at)

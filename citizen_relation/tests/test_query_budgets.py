@@ -53,17 +53,16 @@ class TestEmailIntakeBudget(CitizenBudgetCommon):
     """A raw email through the real mail gateway (``message_process``)."""
 
     # bench.py keys "email_create" and "email_create_new_sender": 39 each in
-    # make bench, 37 here (no transaction timestamp to read, the mail domain
+    # make bench, 36 here (no transaction timestamp to read, the mail domain
     # read once; see query_budget.py). The requester is the contact that
     # confirmed the sender's address (the identity rules); a new citizen's
     # contact gets the values Odoo's computes of res.partner give, written
     # in one UPDATE after its INSERT; the routing rules that may apply are
     # kept per worker (none in this town: no query).
-    # The request wakes the acknowledgement job once per transaction (+2:
-    # the job's row read, the trigger inserted), instead of waiting for its
-    # round every minute.
-    BUDGET_KNOWN_CITIZEN = 37
-    BUDGET_NEW_CITIZEN = 37
+    # The request wakes the acknowledgement job once per transaction (+1:
+    # the trigger inserted), instead of waiting for its round every minute.
+    BUDGET_KNOWN_CITIZEN = 36
+    BUDGET_NEW_CITIZEN = 36
 
     def receive_email(self, sender):
         serial = self.next_serial()
