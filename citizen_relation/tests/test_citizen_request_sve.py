@@ -210,6 +210,11 @@ class TestCitizenRequestSve(CitizenRequestCommon):
         self.assertEqual(request.days_suspended, 15)
         self.assertEqual(request.date_implicit_decision, date(2026, 5, 19))
 
+    def _receipt_text(self, request):
+        """The receipt of ``request`` as printed, its spaces collapsed."""
+        html = self.env["ir.actions.report"]._render_qweb_html(RECEIPT, request.ids)[0]
+        return " ".join(html.decode().split())
+
     @freeze_time(NOW)
     def test_receipt_carries_the_mentions(self):
         """The counter receipt states what the acknowledgement states."""
@@ -220,13 +225,7 @@ class TestCitizenRequestSve(CitizenRequestCommon):
             partner_id=self.partner_citizen.id,
         )
         request.action_print_receipt()
-        html = (
-            self.env["ir.actions.report"]
-            ._render_qweb_html(RECEIPT, request.ids)[0]
-            .decode()
-            .split()
-        )
-        html = " ".join(html)
+        html = self._receipt_text(request)
         self.assertIn(request.name, html)
         self.assertIn("deemed rejected on", html)
         self.assertIn(self._date(date(2026, 5, 4)), html)
@@ -236,13 +235,7 @@ class TestCitizenRequestSve(CitizenRequestCommon):
 
         # incomplete, the receipt lists the missing pieces and their deadline
         self._ask_pieces(request, date(2026, 4, 6))
-        html = (
-            self.env["ir.actions.report"]
-            ._render_qweb_html(RECEIPT, request.ids)[0]
-            .decode()
-            .split()
-        )
-        html = " ".join(html)
+        html = self._receipt_text(request)
         self.assertIn("Plan des travaux", html)
         self.assertIn(self._date(date(2026, 4, 6)), html)
         # suspended from 4 March up to the 6 April deadline: 33 days
