@@ -46,8 +46,10 @@ What still differs, so that a test's figure is at most the benchmark's:
   (``odoo.tools.misc.get_lang``): one query more than on ``bench.py``'s
   English database.
 
-Post-commit hooks are not run in tests; none of the measured operations runs
-queries in them. The figures are the same with or without demo data:
+Post-commit hooks are not run in tests: the notification of the schedulers
+that wakes the acknowledgement job (one ``pg_notify``, counted by
+``bench.py``) is the only query of the measured operations run there. The
+figures are the same with or without demo data:
 :meth:`QueryBudgetMixin.build_budget_town` sets what would change them.
 """
 

@@ -54,7 +54,8 @@ class TestEmailIntakeBudget(CitizenBudgetCommon):
 
     # bench.py keys "email_create" and "email_create_new_sender": 39 each in
     # make bench, 36 here (no transaction timestamp to read, the mail domain
-    # read once; see query_budget.py). The requester is the contact that
+    # read once, the schedulers' notification sent after the commit; see
+    # query_budget.py). The requester is the contact that
     # confirmed the sender's address (the identity rules); a new citizen's
     # contact gets the values Odoo's computes of res.partner give, written
     # in one UPDATE after its INSERT; the routing rules that may apply are

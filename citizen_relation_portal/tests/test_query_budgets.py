@@ -46,17 +46,16 @@ class TestRequestFormBudget(PortalBudgetCase):
     """The public form's POST, which records the request and answers with
     the success page (``bench.py``: ``Ours.form_submit``)."""
 
-    # bench.py key "form_create", a portal user: 25 in make bench, 24 here
-    # (no transaction timestamp to read; see query_budget.py)
-    # +1 since the request wakes the acknowledgement job once per transaction
-    # (its trigger inserted)
+    # bench.py key "form_create", a portal user: 25 in make bench, 23 here
+    # (no transaction timestamp to read, and the schedulers' notification is
+    # sent after the commit; see query_budget.py). The request wakes the
+    # acknowledgement job once per transaction: its trigger inserted (+1).
     BUDGET_PORTAL_USER = 23
     # bench.py key "form_create_public", a visitor without account: 28 in make
-    # bench; 27 here when French is the only language, as in make test, one
-    # fewer with English installed (the visitor's language, database list and
-    # timestamp: see query_budget.py)
-    # +1 since the request wakes the acknowledgement job once per transaction
-    # (its trigger inserted)
+    # bench; 26 here when French is the only language, as in make test, one
+    # fewer with English installed (the visitor's language, database list,
+    # timestamp and the notification after the commit: see query_budget.py);
+    # the acknowledgement job's trigger included (+1)
     BUDGET_VISITOR = 26
 
     def submit(self, token, email):
@@ -113,7 +112,7 @@ class TestOpen311Budget(PortalBudgetCase):
     """A request filed by an application through Open311's POST
     ``requests.json``, with its API key (``bench.py``: ``op_open311_post``)."""
 
-    # bench.py key "open311_create": 30 in make bench; 31 here when French is
+    # bench.py key "open311_create": 30 in make bench; 30 here when French is
     # the only language, as in make test, one fewer with English installed:
     # the visitor's language, which the benchmark's English database does
     # not look up (query_budget.py). A report filed through the open APIs is
@@ -122,8 +121,7 @@ class TestOpen311Budget(PortalBudgetCase):
     # one it surely repeats. The two runs are a kilometre and a street apart:
     # the path counted is a new report; one linked to an original also
     # subscribes its requester there and posts a note.
-    # +1 since the request wakes the acknowledgement job once per transaction
-    # (its trigger inserted)
+    # The acknowledgement job's trigger is included (+1).
     BUDGET = 30
 
     def test_open311_post(self):
