@@ -99,6 +99,12 @@ def run_acknowledgement_job(env):
     return env["citizen.request"].browse(acknowledged.ids)
 
 
+def pending_triggers(env, xmlid):
+    """Wake-ups of the scheduled action ``xmlid`` waiting for the scheduler."""
+    job = env.ref(xmlid)
+    return env["ir.cron.trigger"].sudo().search_count([("cron_id", "=", job.id)])
+
+
 class CitizenRequestCommon(MailCommon):
     """Town hall with a calendar, a category, agents, a manager and a citizen
     with a portal account. Nothing is taken from demo data."""

@@ -8,7 +8,7 @@ from freezegun import freeze_time
 from odoo.tests import tagged
 from odoo.tools import mute_logger
 
-from .common import NOW, CitizenRequestCommon, load_french
+from .common import NOW, CitizenRequestCommon, load_french, pending_triggers
 
 JOB = "citizen_relation.ir_cron_send_acknowledgements"
 MAIL_QUEUE = "mail.ir_cron_mail_scheduler_action"
@@ -43,12 +43,6 @@ class TestAcknowledgementBatch(CitizenRequestCommon):
                     "contact_email": "paul.roux@example.com",
                 }
             )
-        )
-
-    def _queue_wakeups(self):
-        job = self.env.ref(MAIL_QUEUE)
-        return (
-            self.env["ir.cron.trigger"].sudo().search_count([("cron_id", "=", job.id)])
         )
 
     @freeze_time(NOW)
@@ -109,7 +103,7 @@ class TestAcknowledgementBatch(CitizenRequestCommon):
         requests = self._requests()
         job = self.env.ref(JOB).sudo()
         progress = self.env["ir.cron.progress"].sudo().create({"cron_id": job.id})
-        wakeups = self._queue_wakeups()
+        wakeups = pending_triggers(self.env, MAIL_QUEUE)
         with self.mock_mail_gateway():
             self.Request.sudo().with_context(
                 ir_cron_progress_id=progress.id
@@ -125,7 +119,7 @@ class TestAcknowledgementBatch(CitizenRequestCommon):
             "paul.roux@example.com",
         ):
             self.assertTrue(any(address in recipient for recipient in sent), address)
-        self.assertEqual(self._queue_wakeups(), wakeups)
+        self.assertEqual(pending_triggers(self.env, MAIL_QUEUE), wakeups)
 
         later = self._create_request(
             title="Trottoir abîmé", partner_id=self.partner_french.id
@@ -134,4 +128,4 @@ class TestAcknowledgementBatch(CitizenRequestCommon):
             self.Request._cron_send_acknowledgements()
         self.assertFalse(self._mails)
         self.assertEqual(self._request_mails(later).state, "outgoing")
-        self.assertEqual(self._queue_wakeups(), wakeups + 1)
+        self.assertEqual(pending_triggers(self.env, MAIL_QUEUE), wakeups + 1)

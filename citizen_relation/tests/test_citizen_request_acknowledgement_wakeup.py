@@ -4,19 +4,13 @@ transaction rolled back wakes nothing."""
 
 from odoo.tests import tagged
 
-from .common import CitizenRequestCommon
+from .common import CitizenRequestCommon, pending_triggers
 
 JOB = "citizen_relation.ir_cron_send_acknowledgements"
 
 
 class RolledBack(Exception):
     """The transaction recording the request fails."""
-
-
-def pending_wakeups(env):
-    """Wake-ups of the acknowledgement job waiting for the scheduler."""
-    job = env.ref(JOB)
-    return env["ir.cron.trigger"].sudo().search_count([("cron_id", "=", job.id)])
 
 
 def request_values(title):
@@ -37,16 +31,16 @@ class TestAcknowledgementWakeup(CitizenRequestCommon):
         # what a commit does first: the transaction's hooks run, a new one
         # begins
         self.env.cr.flush()
-        before = pending_wakeups(self.env)
+        before = pending_triggers(self.env, JOB)
         Request = self.Request.with_user(self.user_agent)
         requests = Request.create(
             [request_values(f"Lampadaire en panne {index}") for index in range(3)]
         )
         requests |= Request.create(request_values("Banc cassé"))
         requests |= Request.sudo().create(request_values("Tag sur l'école"))
-        self.assertEqual(pending_wakeups(self.env), before + 1)
+        self.assertEqual(pending_triggers(self.env, JOB), before + 1)
         self.env.cr.flush()
-        self.assertEqual(pending_wakeups(self.env), before + 1)
+        self.assertEqual(pending_triggers(self.env, JOB), before + 1)
         self.assertFalse(requests.filtered("acknowledgement_method"))
 
         self.env.ref(JOB).sudo().method_direct_trigger()
@@ -57,15 +51,15 @@ class TestAcknowledgementWakeup(CitizenRequestCommon):
         """A request recorded and rolled back leaves no wake-up of the job
         behind, and the job has nothing of it to send."""
         self.env.cr.flush()
-        before = pending_wakeups(self.env)
+        before = pending_triggers(self.env, JOB)
         with self.assertRaises(RolledBack), self.env.cr.savepoint():
             request = self.Request.with_user(self.user_agent).create(
                 request_values("Demande annulée")
             )
-            self.assertEqual(pending_wakeups(self.env), before + 1)
+            self.assertEqual(pending_triggers(self.env, JOB), before + 1)
             raise RolledBack
         self.env.invalidate_all()
-        self.assertEqual(pending_wakeups(self.env), before)
+        self.assertEqual(pending_triggers(self.env, JOB), before)
         self.assertFalse(request.exists())
         self.assertFalse(
             self.env["citizen.request"]

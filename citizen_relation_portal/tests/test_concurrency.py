@@ -14,6 +14,7 @@ from odoo.service.model import retrying
 from odoo.tests import TransactionCase, tagged
 
 from odoo.addons.citizen_relation.tests.common import (
+    pending_triggers,
     raw_email,
     run_acknowledgement_job,
 )
@@ -93,9 +94,8 @@ class TestConcurrency(ThreadsCase, MockEmail):
         domain = [("model", "=", "citizen.request"), ("res_id", "=", request.id)]
         self.assertFalse(Mail.search(domain))
         self.assertFalse(request.acknowledgement_method)
-        mail_queue = self.env.ref("mail.ir_cron_mail_scheduler_action")
-        Trigger = self.env["ir.cron.trigger"].sudo()
-        queue_triggers = Trigger.search_count([("cron_id", "=", mail_queue.id)])
+        mail_queue = "mail.ir_cron_mail_scheduler_action"
+        queue_triggers = pending_triggers(self.env, mail_queue)
         with self.mock_mail_gateway():
             self.assertIn(request, run_acknowledgement_job(self.env))
         mails = Mail.search(domain)
@@ -108,9 +108,7 @@ class TestConcurrency(ThreadsCase, MockEmail):
         ]
         self.assertEqual(len(to_paul), 1)
         # ... without waiting for the mail queue
-        self.assertEqual(
-            Trigger.search_count([("cron_id", "=", mail_queue.id)]), queue_triggers
-        )
+        self.assertEqual(pending_triggers(self.env, mail_queue), queue_triggers)
 
     def test_references_unique_in_one_batch(self):
         requests = self.env["citizen.request"].create(
